@@ -1,0 +1,109 @@
+#pragma once
+// The user's configuration (config.toml) and the theme it selects.
+// Parsing never throws anything but ConfigError, whose what() names the file,
+// the line and the key, so the compositor can print it and exit 2.
+#include "config/colour.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bulkhead {
+
+class ConfigError : public std::runtime_error {
+public:
+	// Message format: "FILE:LINE: key 'KEY': WHAT" (line and key omitted when unknown).
+	ConfigError(std::filesystem::path file, int line, std::string key, std::string what);
+	const std::filesystem::path &file() const { return file_; }
+	int line() const { return line_; }
+	const std::string &key() const { return key_; }
+	const std::string &detail() const { return detail_; }
+
+private:
+	std::filesystem::path file_;
+	int line_;
+	std::string key_;
+	std::string detail_;
+};
+
+// The colours of one window frame in one state.
+struct FrameColours {
+	Colour border;
+	Colour title_background;
+	Colour title_text;
+};
+
+struct LabelStyle {
+	FrameColours focused;
+	FrameColours unfocused;
+};
+
+struct Theme {
+	std::string name;
+	int border_width = 4;   // pixels, 1..64
+	int title_height = 24;  // pixels, 8..128
+	std::string font = "DejaVu Sans Bold 10"; // a Pango font description
+	Colour background;      // desktop background
+	LabelStyle dom0;        // native host windows
+	std::map<std::string, LabelStyle> labels; // red, orange, ... black
+
+	// The style for a label name; nullptr when the theme does not define it.
+	const LabelStyle *label(const std::string &name) const;
+};
+
+struct KeyboardConfig {
+	std::string rules, model, layout = "us", variant, options;
+	int repeat_rate = 25;   // per second
+	int repeat_delay = 600; // ms
+};
+
+struct OutputConfig {
+	std::string name;               // connector name, e.g. "HEADLESS-1", "DP-1"
+	std::optional<int> width, height;
+	std::optional<int> refresh_mhz; // from "WxH@Hz"
+	std::optional<int> x, y;        // layout position; auto placement when unset
+	double scale = 1.0;
+	bool enabled = true;
+};
+
+enum class Action { Spawn, Terminal, Close, Exit };
+
+struct Keybinding {
+	uint32_t modifiers = 0; // WLR_MODIFIER_* bit mask (same values as wlroots)
+	uint32_t keysym = 0;    // xkb keysym, lower-cased for letters
+	Action action = Action::Spawn;
+	std::string command;    // for Action::Spawn, run through /bin/sh -c
+	std::string text;       // the binding as written, for logs
+};
+
+struct Config {
+	std::filesystem::path path;   // empty when built-in defaults are used
+	Theme theme;
+	std::string terminal = "foot";
+	KeyboardConfig keyboard;
+	std::vector<OutputConfig> outputs;
+	std::vector<Keybinding> bindings;   // defaults merged with the user's
+	std::vector<std::string> autostart; // host commands run once at start-up
+};
+
+// Where the config lives: $XDG_CONFIG_HOME/bulkhead/config.toml, else
+// $HOME/.config/bulkhead/config.toml.
+std::filesystem::path default_config_path();
+
+// Loads a config file. A missing file at the default path gives the defaults;
+// a missing file named explicitly is an error.
+Config load_config(const std::filesystem::path &path, bool explicitly_named);
+Config parse_config(const std::string &text, const std::filesystem::path &path_for_errors);
+
+// Finds and parses a theme by name ("default") or path (contains '/' or ends in .toml).
+Theme load_theme(const std::string &name_or_path, const std::filesystem::path &config_dir);
+Theme parse_theme(const std::string &text, const std::filesystem::path &path_for_errors);
+
+// "Super+Shift+q" -> modifiers + keysym; nullopt with a reason in *error.
+std::optional<Keybinding> parse_key_combo(const std::string &text, std::string *error);
+
+} // namespace bulkhead

@@ -1,0 +1,49 @@
+#pragma once
+// The trusted decoration around a window: four border strips, a title bar and
+// the title text, all drawn by the compositor from its own record of the
+// window's domain. It sits above the window's content in the scene so content
+// can never paint over it.
+#include "config/config.hpp"
+#include "desktop/geometry.hpp"
+#include "wlr.hpp"
+
+#include <array>
+#include <string>
+
+namespace bulkhead {
+
+class Frame {
+public:
+	Frame(wlr_scene_tree *parent, const Theme &theme, const LabelStyle &style);
+	~Frame();
+	Frame(const Frame &) = delete;
+	Frame &operator=(const Frame &) = delete;
+
+	// Lays the frame out around content of this size; the frame's own origin
+	// (its parent's position) is the outer top-left corner.
+	void set_content_size(int width, int height);
+	void set_focused(bool focused);
+	void set_title(const std::string &text);
+	void set_scale(float scale);
+
+	const FrameMetrics &metrics() const { return metrics_; }
+	const FrameColours &colours() const { return focused_ ? style_.focused : style_.unfocused; }
+
+private:
+	void update_colours();
+	void update_text();
+
+	const Theme &theme_;
+	LabelStyle style_;
+	FrameMetrics metrics_;
+	wlr_scene_tree *tree_;
+	std::array<wlr_scene_rect *, 4> borders_{}; // top, bottom, left, right
+	wlr_scene_rect *title_background_ = nullptr;
+	wlr_scene_buffer *title_text_ = nullptr;
+	std::string title_;
+	int width_ = 0, height_ = 0;
+	float scale_ = 1.0f;
+	bool focused_ = false;
+};
+
+} // namespace bulkhead

@@ -1,0 +1,353 @@
+#include "input/seat.hpp"
+
+#include "compat.hpp"
+#include "desktop/view.hpp"
+#include "input/keyboard.hpp"
+#include "server.hpp"
+
+#include <algorithm>
+
+namespace bulkhead {
+
+Seat::Seat(Server &server)
+	: server_(server), seat_(wlr_seat_create(server.display(), "seat0")), cursor_(wlr_cursor_create()),
+	  xcursor_manager_(wlr_xcursor_manager_create(nullptr, 24))
+{
+	wlr_cursor_attach_output_layout(cursor_, server_.output_layout());
+	wlr_xcursor_manager_load(xcursor_manager_, 1);
+
+	cursor_motion_.connect(&cursor_->events.motion, [this](void *d) { handle_cursor_motion(d); });
+	cursor_motion_absolute_.connect(&cursor_->events.motion_absolute,
+		[this](void *d) { handle_cursor_motion_absolute(d); });
+	cursor_button_.connect(&cursor_->events.button, [this](void *d) { handle_cursor_button(d); });
+	cursor_axis_.connect(&cursor_->events.axis, [this](void *d) { handle_cursor_axis(d); });
+	cursor_frame_.connect(&cursor_->events.frame, [this](void *) { handle_cursor_frame(); });
+	request_set_cursor_.connect(&seat_->events.request_set_cursor,
+		[this](void *d) { handle_request_set_cursor(d); });
+	request_set_selection_.connect(&seat_->events.request_set_selection,
+		[this](void *d) { handle_request_set_selection(d); });
+	request_set_primary_selection_.connect(&seat_->events.request_set_primary_selection,
+		[this](void *d) { handle_request_set_primary_selection(d); });
+}
+
+Seat::~Seat()
+{
+	keyboards_.clear();
+	pointer_destroy_listeners_.clear();
+	wlr_xcursor_manager_destroy(xcursor_manager_);
+	wlr_cursor_destroy(cursor_);
+}
+
+void Seat::add_input_device(wlr_input_device *device)
+{
+	switch (device->type) {
+	case WLR_INPUT_DEVICE_KEYBOARD:
+		keyboards_.push_back(std::make_unique<Keyboard>(*this, device));
+		break;
+	case WLR_INPUT_DEVICE_POINTER: {
+		wlr_cursor_attach_input_device(cursor_, device);
+		++pointers_;
+		auto listener = std::make_unique<Listener>();
+		Listener *raw = listener.get();
+		listener->connect(&device->events.destroy, [this, raw](void *) {
+			--pointers_;
+			update_capabilities();
+			pointer_destroy_listeners_.remove_if([raw](const auto &l) { return l.get() == raw; });
+		});
+		pointer_destroy_listeners_.push_back(std::move(listener));
+		break;
+	}
+	default:
+		break;
+	}
+	wlr_log(WLR_INFO, "input device added: %s", device->name ? device->name : "(unnamed)");
+	update_capabilities();
+}
+
+void Seat::remove_keyboard(Keyboard *keyboard)
+{
+	keyboards_.remove_if([keyboard](const auto &k) { return k.get() == keyboard; });
+	update_capabilities();
+}
+
+void Seat::update_capabilities()
+{
+	uint32_t caps = 0;
+	if (pointers_ > 0)
+		caps |= WL_SEAT_CAPABILITY_POINTER;
+	if (!keyboards_.empty())
+		caps |= WL_SEAT_CAPABILITY_KEYBOARD;
+	wlr_seat_set_capabilities(seat_, caps);
+}
+
+void Seat::focus_view(View *view)
+{
+	if (view == focused_) {
+		if (view)
+			view->raise();
+		return;
+	}
+	if (focused_)
+		focused_->set_focused(false);
+	focused_ = view;
+	if (!view) {
+		wlr_seat_keyboard_notify_clear_focus(seat_);
+		return;
+	}
+	view->raise();
+	view->set_focused(true);
+	if (wlr_keyboard *kb = wlr_seat_get_keyboard(seat_))
+		wlr_seat_keyboard_notify_enter(seat_, view->surface(), kb->keycodes, kb->num_keycodes,
+			&kb->modifiers);
+	else
+		wlr_seat_keyboard_notify_enter(seat_, view->surface(), nullptr, 0, nullptr);
+	wlr_log(WLR_INFO, "view focus id=%u", view->id());
+}
+
+void Seat::handle_view_mapped(View *view)
+{
+	// A window gets focus on its own only when nothing has focus or the user just
+	// launched its program; otherwise it opens below the focused window.
+	pid_t pid = 0;
+	wl_client_get_credentials(view->client(), &pid, nullptr, nullptr);
+	if (!focused_ || server_.take_user_launch(pid)) {
+		focus_view(view);
+	} else {
+		view->stack_below(focused_);
+	}
+}
+
+void Seat::handle_view_unmapped(View *view)
+{
+	if (grab_view_ == view)
+		end_grab();
+	if (focused_ != view)
+		return;
+	focused_->set_focused(false);
+	focused_ = nullptr;
+	wlr_seat_keyboard_notify_clear_focus(seat_);
+	// Focus passes to the next window down, as the user would expect after a close.
+	for (const auto &other : server_.views())
+		if (other.get() != view && other->mapped()) {
+			focus_view(other.get());
+			break;
+		}
+}
+
+void Seat::handle_view_destroyed(View *view)
+{
+	if (grab_view_ == view)
+		end_grab();
+	if (focused_ == view)
+		focused_ = nullptr;
+}
+
+void Seat::begin_move(View *view)
+{
+	mode_ = Mode::Move;
+	grab_view_ = view;
+	grab_x_ = cursor_->x;
+	grab_y_ = cursor_->y;
+	grab_geometry_ = view->outer();
+}
+
+void Seat::begin_resize(View *view, uint32_t edges)
+{
+	mode_ = Mode::Resize;
+	grab_view_ = view;
+	grab_x_ = cursor_->x;
+	grab_y_ = cursor_->y;
+	grab_geometry_ = view->content();
+	grab_edges_ = edges;
+	view->begin_resize(edges);
+}
+
+void Seat::end_grab()
+{
+	if (mode_ == Mode::Resize && grab_view_)
+		grab_view_->end_resize();
+	mode_ = Mode::Passthrough;
+	grab_view_ = nullptr;
+	grab_button_ = 0;
+}
+
+void Seat::begin_client_move(View *view, uint32_t serial)
+{
+	if (mode_ != Mode::Passthrough || !wlr_seat_validate_pointer_grab_serial(seat_, view->surface(), serial))
+		return;
+	begin_move(view);
+}
+
+void Seat::begin_client_resize(View *view, uint32_t serial, uint32_t edges)
+{
+	if (mode_ != Mode::Passthrough || !wlr_seat_validate_pointer_grab_serial(seat_, view->surface(), serial))
+		return;
+	begin_resize(view, edges);
+}
+
+void Seat::process_motion(uint32_t time_msec)
+{
+	if (mode_ == Mode::Move && grab_view_) {
+		grab_view_->move_to(grab_geometry_.x + static_cast<int>(cursor_->x - grab_x_),
+			grab_geometry_.y + static_cast<int>(cursor_->y - grab_y_));
+		return;
+	}
+	if (mode_ == Mode::Resize && grab_view_) {
+		const Rect r = resize_rect(grab_geometry_, grab_edges_, static_cast<int>(cursor_->x - grab_x_),
+			static_cast<int>(cursor_->y - grab_y_), grab_view_->size_limits());
+		grab_view_->request_size(r.width, r.height);
+		return;
+	}
+
+	wlr_surface *surface = nullptr;
+	double sx = 0, sy = 0;
+	View *view = server_.view_at(cursor_->x, cursor_->y, &surface, &sx, &sy);
+	if (!view || !surface)
+		wlr_xcursor_manager_set_cursor_image(xcursor_manager_, "left_ptr", cursor_);
+	if (surface) {
+		wlr_seat_pointer_notify_enter(seat_, surface, sx, sy);
+		wlr_seat_pointer_notify_motion(seat_, time_msec, sx, sy);
+	} else {
+		wlr_seat_pointer_clear_focus(seat_);
+	}
+}
+
+void Seat::handle_cursor_motion(void *data)
+{
+	auto *event = static_cast<compat::PointerMotionEvent *>(data);
+	wlr_cursor_move(cursor_, event->device, event->delta_x, event->delta_y);
+	process_motion(event->time_msec);
+}
+
+void Seat::handle_cursor_motion_absolute(void *data)
+{
+	auto *event = static_cast<compat::PointerMotionAbsoluteEvent *>(data);
+	wlr_cursor_warp_absolute(cursor_, event->device, event->x, event->y);
+	process_motion(event->time_msec);
+}
+
+void Seat::handle_cursor_button(void *data)
+{
+	auto *event = static_cast<compat::PointerButtonEvent *>(data);
+
+	if (event->state == WLR_BUTTON_RELEASED) {
+		if (mode_ != Mode::Passthrough) {
+			// The press that started a compositor grab was never sent to the
+			// client, so neither is its release.
+			const bool compositor_grab = grab_button_ != 0;
+			if (!compositor_grab || event->button == grab_button_) {
+				end_grab();
+				process_motion(event->time_msec);
+			}
+			if (compositor_grab)
+				return;
+		}
+		wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+		return;
+	}
+
+	wlr_surface *surface = nullptr;
+	double sx = 0, sy = 0;
+	View *view = server_.view_at(cursor_->x, cursor_->y, &surface, &sx, &sy);
+	if (view)
+		focus_view(view); // click to focus: the only way a pointer moves focus
+	else if (mode_ == Mode::Passthrough)
+		focus_view(nullptr);
+
+	wlr_keyboard *kb = wlr_seat_get_keyboard(seat_);
+	const bool super = kb && (wlr_keyboard_get_modifiers(kb) & WLR_MODIFIER_LOGO);
+	if (view && mode_ == Mode::Passthrough) {
+		if (super && event->button == BTN_LEFT) {
+			begin_move(view);
+			grab_button_ = event->button;
+			return;
+		}
+		if (super && event->button == BTN_RIGHT) {
+			begin_resize(view, edges_for_point(view->content(),
+				{static_cast<int>(cursor_->x), static_cast<int>(cursor_->y)}));
+			grab_button_ = event->button;
+			return;
+		}
+		if (!surface && event->button == BTN_LEFT && view->title_bar().contains(
+				{static_cast<int>(cursor_->x), static_cast<int>(cursor_->y)})) {
+			begin_move(view); // dragging the title bar moves the window
+			grab_button_ = event->button;
+			return;
+		}
+	}
+	wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+}
+
+void Seat::handle_cursor_axis(void *data)
+{
+	auto *event = static_cast<compat::PointerAxisEvent *>(data);
+	wlr_seat_pointer_notify_axis(seat_, event->time_msec, event->orientation, event->delta,
+		event->delta_discrete, event->source);
+}
+
+void Seat::handle_cursor_frame()
+{
+	wlr_seat_pointer_notify_frame(seat_);
+}
+
+void Seat::handle_request_set_cursor(void *data)
+{
+	auto *event = static_cast<wlr_seat_pointer_request_set_cursor_event *>(data);
+	// Only the client under the pointer may set its image.
+	if (event->seat_client == seat_->pointer_state.focused_client)
+		wlr_cursor_set_surface(cursor_, event->surface, event->hotspot_x, event->hotspot_y);
+}
+
+void Seat::handle_request_set_selection(void *data)
+{
+	auto *event = static_cast<wlr_seat_request_set_selection_event *>(data);
+	wlr_seat_set_selection(seat_, event->source, event->serial);
+}
+
+void Seat::handle_request_set_primary_selection(void *data)
+{
+	auto *event = static_cast<wlr_seat_request_set_primary_selection_event *>(data);
+	wlr_seat_set_primary_selection(seat_, event->source, event->serial);
+}
+
+bool Seat::handle_binding(uint32_t modifiers, uint32_t raw_keysym)
+{
+	// Lock modifiers never change what a shortcut means.
+	modifiers &= ~(WLR_MODIFIER_CAPS | WLR_MODIFIER_MOD2);
+	const uint32_t sym = xkb_keysym_to_lower(raw_keysym);
+
+	if (sym >= XKB_KEY_XF86Switch_VT_1 && sym <= XKB_KEY_XF86Switch_VT_12) {
+		if (wlr_session *session = wlr_backend_get_session(server_.backend()))
+			wlr_session_change_vt(session, sym - XKB_KEY_XF86Switch_VT_1 + 1);
+		return true;
+	}
+	for (const Keybinding &binding : server_.config().bindings) {
+		if (binding.modifiers == modifiers && binding.keysym == sym) {
+			run_action(binding);
+			return true;
+		}
+	}
+	return false;
+}
+
+void Seat::run_action(const Keybinding &binding)
+{
+	wlr_log(WLR_INFO, "binding %s", binding.text.c_str());
+	switch (binding.action) {
+	case Action::Terminal:
+		server_.spawn(server_.config().terminal);
+		break;
+	case Action::Spawn:
+		server_.spawn(binding.command);
+		break;
+	case Action::Close:
+		if (focused_)
+			focused_->close();
+		break;
+	case Action::Exit:
+		server_.terminate();
+		break;
+	}
+}
+
+} // namespace bulkhead
