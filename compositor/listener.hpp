@@ -34,6 +34,14 @@ public:
 		connect(signal);
 	}
 
+	// A client's destroy "signal" is only reachable through this call.
+	void connect_client_destroy(wl_client *client, Callback cb)
+	{
+		disconnect();
+		callback_ = std::move(cb);
+		wl_client_add_destroy_listener(client, &holder_.listener);
+	}
+
 	void disconnect()
 	{
 		wl_list_remove(&holder_.listener.link);

@@ -6,7 +6,10 @@
 #include "desktop/view.hpp"
 #include "input/seat.hpp"
 #include "output.hpp"
+#include "process.hpp"
+#if BULKHEAD_TEST_HOOKS
 #include "test_hooks.hpp"
+#endif
 
 #include <csignal>
 #include <cstdlib>
@@ -65,6 +68,7 @@ Server::Server(Config config) : config_(std::move(config))
 		WLR_SERVER_DECORATION_MANAGER_MODE_SERVER);
 
 	seat_ = std::make_unique<Seat>(*this);
+	domains_ = std::make_unique<DomainRegistry>(*this);
 
 	new_output_.connect(&backend_->events.new_output,
 		[this](void *d) { handle_new_output(static_cast<wlr_output *>(d)); });
@@ -90,9 +94,12 @@ Server::~Server()
 	for (wl_event_source *source : {sigint_, sigterm_, sigchld_})
 		if (source)
 			wl_event_source_remove(source);
+	domains_.reset();
 	views_.clear();
 	decorations_.clear();
+#if BULKHEAD_TEST_HOOKS
 	test_hooks_.reset();
+#endif
 	seat_.reset();
 	new_output_.disconnect();
 	new_input_.disconnect();
@@ -129,6 +136,7 @@ std::string Server::start(const std::string &socket_name)
 	unsetenv("DISPLAY");
 	for (const std::string &command : config_.autostart)
 		spawn(command);
+	domains_->start(config_.domains);
 	return name;
 }
 
@@ -149,10 +157,13 @@ int Server::handle_signal(int signal, void *data)
 	return 0;
 }
 
-int Server::handle_sigchld(int, void *)
+int Server::handle_sigchld(int, void *data)
 {
-	while (waitpid(-1, nullptr, WNOHANG) > 0) {
-	}
+	auto *self = static_cast<Server *>(data);
+	int status = 0;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		self->domains_->handle_child_exit(pid, status);
 	return 0;
 }
 
@@ -160,18 +171,10 @@ pid_t Server::spawn(const std::string &command)
 {
 	if (command.empty())
 		return -1;
-	const pid_t pid = fork();
+	const pid_t pid = spawn_process(shell_command(command));
 	if (pid < 0) {
 		wlr_log_errno(WLR_ERROR, "cannot start '%s'", command.c_str());
 		return -1;
-	}
-	if (pid == 0) {
-		sigset_t set;
-		sigemptyset(&set);
-		sigprocmask(SIG_SETMASK, &set, nullptr);
-		setsid();
-		execl("/bin/sh", "/bin/sh", "-c", command.c_str(), static_cast<char *>(nullptr));
-		_exit(127);
 	}
 	wlr_log(WLR_INFO, "started '%s' (pid %d)", command.c_str(), pid);
 	const int64_t now = monotonic_ms();

@@ -2,7 +2,9 @@
 // The compositor's root object: owns the display, the wlroots objects, the
 // scene and every output, view and input device (each erased by its own
 // destroy handler).
+#include "build-config.h"
 #include "config/config.hpp"
+#include "domains/registry.hpp"
 #include "listener.hpp"
 #include "wlr.hpp"
 
@@ -44,6 +46,7 @@ public:
 	wlr_scene *scene() const { return scene_; }
 	wlr_output_layout *output_layout() const { return output_layout_; }
 	Seat &seat() { return *seat_; }
+	DomainRegistry &domains() { return *domains_; }
 
 	// Scene layers, bottom to top.
 	wlr_scene_tree *background_layer() const { return background_layer_; }
@@ -92,7 +95,10 @@ private:
 	wlr_scene_tree *overlay_layer_ = nullptr;
 
 	std::unique_ptr<Seat> seat_;
-	std::unique_ptr<TestHooks> test_hooks_;
+	std::unique_ptr<DomainRegistry> domains_;
+#if BULKHEAD_TEST_HOOKS
+	std::unique_ptr<TestHooks> test_hooks_; // test builds only
+#endif
 	std::list<std::unique_ptr<Output>> outputs_;
 	std::list<std::unique_ptr<View>> views_;
 	std::list<std::pair<pid_t, int64_t>> user_launches_; // pid, launch time (ms)

@@ -80,6 +80,16 @@ struct Keybinding {
 	std::string text;       // the binding as written, for logs
 };
 
+// A domain: a VM (or, on the local backend, a group of local processes with no
+// VM isolation) whose windows the compositor frames in its label colour.
+struct DomainConfig {
+	std::string name;                   // 1..32 of [a-z0-9-], starts with a letter; never "dom0"
+	std::string label = "red";          // a label colour of the theme
+	std::string backend = "local";      // "local" (more with the libvirt issue)
+	std::vector<std::string> autostart; // programs started inside the domain
+	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..2048
+};
+
 struct Config {
 	std::filesystem::path path;   // empty when built-in defaults are used
 	Theme theme;
@@ -88,6 +98,7 @@ struct Config {
 	std::vector<OutputConfig> outputs;
 	std::vector<Keybinding> bindings;   // defaults merged with the user's
 	std::vector<std::string> autostart; // host commands run once at start-up
+	std::vector<DomainConfig> domains;
 };
 
 // Where the config lives: $XDG_CONFIG_HOME/bulkhead/config.toml, else

@@ -2,6 +2,7 @@
 
 #include "compat.hpp"
 #include "desktop/text.hpp"
+#include "domains/domain.hpp"
 #include "input/seat.hpp"
 #include "server.hpp"
 
@@ -17,12 +18,18 @@ View::View(Server &server, wlr_xdg_toplevel *toplevel)
 	  tree_(compat::scene_tree_create(server.view_layer()))
 {
 	const Theme &theme = server_.config().theme;
+	const LabelStyle *style = &theme.dom0;
+	if (const Domain *domain = server_.domains().domain_of(client())) {
+		domain_ = domain->name();
+		if (const LabelStyle *label = theme.label(domain->label()))
+			style = label;
+	}
 	content_tree_ = compat::scene_xdg_surface_create(tree_, toplevel_->base);
 	// Popups find their parent's scene tree through the xdg_surface's data, and
 	// pointer hit tests find the view through the tree's data.
 	toplevel_->base->data = content_tree_;
 	compat::node(tree_)->data = this;
-	frame_ = std::make_unique<Frame>(tree_, theme, theme.dom0);
+	frame_ = std::make_unique<Frame>(tree_, theme, *style);
 	wlr_scene_node_set_position(compat::node(content_tree_), theme.border_width,
 		theme.border_width + theme.title_height);
 	wlr_scene_node_set_enabled(compat::node(tree_), false);

@@ -298,6 +298,19 @@ void Seat::handle_request_set_cursor(void *data)
 		wlr_cursor_set_surface(cursor_, event->surface, event->hotspot_x, event->hotspot_y);
 }
 
+void Seat::set_client_cursor_shape(wl_client *client, uint32_t serial, const char *name)
+{
+	wlr_seat_client *focused = seat_->pointer_state.focused_client;
+	if (!focused || focused->client != client || mode_ != Mode::Passthrough)
+		return;
+	if (!wlr_seat_client_validate_event_serial(focused, serial))
+		return;
+	if (*name)
+		wlr_xcursor_manager_set_cursor_image(xcursor_manager_, name, cursor_);
+	else
+		wlr_cursor_set_image(cursor_, nullptr, 0, 0, 0, 0, 0, 0);
+}
+
 void Seat::handle_request_set_selection(void *data)
 {
 	auto *event = static_cast<wlr_seat_request_set_selection_event *>(data);

@@ -41,6 +41,9 @@ public:
 	void begin_client_move(View *view, uint32_t serial);
 	void begin_client_resize(View *view, uint32_t serial, uint32_t edges);
 
+	// A named cursor for a client that has pointer focus (serial of its enter).
+	void set_client_cursor_shape(wl_client *client, uint32_t serial, const char *name);
+
 	// Keys the compositor owns; true when the key was consumed.
 	bool handle_binding(uint32_t modifiers, uint32_t raw_keysym);
 

@@ -1,0 +1,85 @@
+#include "domains/domain_protocol.hpp"
+
+#include "bulkhead-domain-v1-protocol.h"
+#include "domains/domain.hpp"
+#include "input/seat.hpp"
+#include "server.hpp"
+
+#include <array>
+
+namespace bulkhead {
+namespace {
+
+constexpr std::array<const char *, 21> shape_names = {
+	"left_ptr", "xterm", "hand2", "fleur", "watch", "left_ptr_watch", "crosshair", "crossed_circle",
+	"hand1", "grabbing", "top_side", "bottom_side", "right_side", "left_side", "top_right_corner",
+	"top_left_corner", "bottom_right_corner", "bottom_left_corner", "sb_h_double_arrow",
+	"sb_v_double_arrow", "",
+};
+
+Server *server_from(wl_resource *resource)
+{
+	return static_cast<Server *>(wl_resource_get_user_data(resource));
+}
+
+void handle_destroy(wl_client *, wl_resource *resource)
+{
+	wl_resource_destroy(resource);
+}
+
+void handle_set_cursor_shape(wl_client *client, wl_resource *resource, uint32_t serial, uint32_t shape)
+{
+	const char *name = cursor_shape_name(shape);
+	if (!name) {
+		wl_resource_post_error(resource, BULKHEAD_DOMAIN_MANAGER_V1_ERROR_INVALID_SHAPE,
+			"cursor shape %u is not in the list", shape);
+		return;
+	}
+	server_from(resource)->seat().set_client_cursor_shape(client, serial, name);
+}
+
+const struct bulkhead_domain_manager_v1_interface manager_impl = {
+	.destroy = handle_destroy,
+	.set_cursor_shape = handle_set_cursor_shape,
+};
+
+} // namespace
+
+const char *cursor_shape_name(uint32_t shape)
+{
+	return shape < shape_names.size() ? shape_names[shape] : nullptr;
+}
+
+DomainProtocol::DomainProtocol(Server &server)
+	: server_(server),
+	  global_(wl_global_create(server.display(), &bulkhead_domain_manager_v1_interface, 1, &server,
+		  &DomainProtocol::bind))
+{
+}
+
+DomainProtocol::~DomainProtocol()
+{
+	wl_global_destroy(global_);
+}
+
+void DomainProtocol::bind(wl_client *client, void *data, uint32_t version, uint32_t id)
+{
+	auto *server = static_cast<Server *>(data);
+	const Domain *domain = server->domains().domain_of(client);
+	wl_resource *resource = wl_resource_create(client, &bulkhead_domain_manager_v1_interface,
+		static_cast<int>(version), id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	if (!domain) {
+		// The global filter hides it from host clients; binding by guessing the
+		// name still gets nothing.
+		wl_resource_post_error(resource, WL_DISPLAY_ERROR_INVALID_OBJECT, "not a domain connection");
+		return;
+	}
+	wl_resource_set_implementation(resource, &manager_impl, server, nullptr);
+	bulkhead_domain_manager_v1_send_domain(resource, domain->name().c_str(), domain->label().c_str());
+}
+
+} // namespace bulkhead
