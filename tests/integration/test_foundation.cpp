@@ -1,0 +1,257 @@
+// The foundation, end to end: the real compositor headless, real clients (foot,
+// a weston demo client, grim), input through the test-only injection protocol.
+#include "config/config.hpp"
+#include "harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <regex>
+#include <fstream>
+
+using namespace harness;
+
+namespace {
+
+std::string themes_dir()
+{
+	return env_or("BULKHEAD_THEMES", "themes");
+}
+
+std::string base_config(const std::string &extra = "")
+{
+	return "theme = \"" + themes_dir() + "/default.toml\"\n" + extra +
+		"\n[[output]]\nname = \"HEADLESS-1\"\nmode = \"1280x720\"\n";
+}
+
+const bulkhead::Theme &theme()
+{
+	static const bulkhead::Theme t = bulkhead::load_theme(themes_dir() + "/default.toml", "");
+	return t;
+}
+
+Rgba rgba(const bulkhead::Colour &c)
+{
+	return Rgba::hex(c.to_string());
+}
+
+std::vector<std::string> foot(const std::string &title)
+{
+	return {"foot", "--config=/dev/null", "--app-id=test", "--title=" + title, "sh", "-c", "sleep 600"};
+}
+
+// The four border strips of a frame.
+std::vector<Rect> border_strips(const Rect &outer, int b)
+{
+	return {{outer.x, outer.y, outer.width, b}, {outer.x, outer.y + outer.height - b, outer.width, b},
+		{outer.x, outer.y, b, outer.height}, {outer.x + outer.width - b, outer.y, b, outer.height}};
+}
+
+void check_frame(const Image &shot, const WindowInfo &w, const bulkhead::FrameColours &colours)
+{
+	const int b = theme().border_width;
+	for (const Rect &strip : border_strips(w.outer, b))
+		CHECK(shot.fraction(strip, rgba(colours.border), 2) > 0.99);
+	const Rect title{w.content.x, w.content.y - theme().title_height, w.content.width, theme().title_height};
+	// Mostly background, with text in it.
+	CHECK(shot.fraction(title, rgba(colours.title_background), 2) > 0.7);
+	CHECK(shot.count_not(title, rgba(colours.title_background), 2) > 100);
+}
+
+Rect title_crop(const WindowInfo &w, int width)
+{
+	return {w.content.x, w.content.y - theme().title_height, width, theme().title_height};
+}
+
+// Waits for a window to map and take focus (as the only or the first window does).
+std::optional<WindowInfo> focused_window(const Compositor &c, const std::string &title)
+{
+	auto w = wait_for_window(c, title);
+	REQUIRE(w);
+	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(w->id)));
+	return w;
+}
+
+std::string point(int v)
+{
+	return std::to_string(v);
+}
+
+} // namespace
+
+TEST_CASE("a foot window is framed in the dom0 colour with its title", "[foundation]")
+{
+	Compositor c(base_config());
+	Client term(c, foot("hello"));
+	auto w = wait_for_window(c, "hello");
+	REQUIRE(w);
+	CHECK(w->domain == "dom0");
+	CHECK(w->outer.width == w->content.width + 2 * theme().border_width);
+	CHECK(w->outer.height == w->content.height + 2 * theme().border_width + theme().title_height);
+	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(w->id)));
+
+	Image shot;
+	// foot draws asynchronously after mapping; wait until the content is not background.
+	REQUIRE(wait_until([&] {
+		shot = c.screenshot();
+		return shot.fraction(w->content, rgba(theme().background), 2) < 0.5;
+	}));
+	check_frame(shot, *w, theme().dom0.focused);
+	// The title text, pixel for pixel: "[dom0] hello" in the theme's font.
+	auto mismatch = compare_reference(shot.crop(title_crop(*w, 200)), "foot-title-focused", 24, 30);
+	INFO(mismatch.value_or(""));
+	CHECK_FALSE(mismatch);
+	// Outside the frame is the desktop.
+	CHECK(shot.fraction({w->outer.x + w->outer.width + 10, w->outer.y, 100, 100}, rgba(theme().background), 2) == 1.0);
+}
+
+TEST_CASE("clicking a window focuses it and changes both frames", "[foundation]")
+{
+	Compositor c(base_config());
+	Client one_client(c, foot("one"));
+	const auto one = focused_window(c, "one");
+	Client two_client(c, foot("two"));
+	auto two = wait_for_window(c, "two");
+	REQUIRE(two);
+
+	// A client the user did not launch through the compositor opens without focus.
+	Image shot = c.screenshot();
+	const Rect one_left{one->outer.x, one->outer.y, theme().border_width, one->outer.height};
+	const Rect two_right{two->outer.x + two->outer.width - theme().border_width, two->outer.y,
+		theme().border_width, two->outer.height};
+	CHECK(shot.fraction(one_left, rgba(theme().dom0.focused.border), 2) > 0.99);
+	CHECK(shot.fraction(two_right, rgba(theme().dom0.unfocused.border), 2) > 0.99);
+
+	// Click the part of "two" that "one" does not cover.
+	const std::size_t mark = c.log_size();
+	c.inject({"click", point(two->content.x + two->content.width - 5), point(two->content.y + two->content.height - 5)});
+	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(two->id), 5s, mark));
+	c.inject({"move", "1270", "710"}); // the pointer's image would cover frame pixels
+	REQUIRE(wait_until([&] {
+		shot = c.screenshot();
+		return shot.fraction(one_left, rgba(theme().dom0.unfocused.border), 2) > 0.99;
+	}));
+	check_frame(shot, *two, theme().dom0.focused);
+	auto mismatch = compare_reference(shot.crop(title_crop(*two, 200)), "foot-title-two-focused", 24, 30);
+	INFO(mismatch.value_or(""));
+	CHECK_FALSE(mismatch);
+	mismatch = compare_reference(shot.crop({one->outer.x, one->outer.y, 120, theme().title_height + 8}),
+		"foot-title-one-unfocused", 24, 30);
+	INFO(mismatch.value_or(""));
+	CHECK_FALSE(mismatch);
+}
+
+TEST_CASE("Super+Shift+Q closes the focused window", "[foundation]")
+{
+	Compositor c(base_config());
+	Client term(c, foot("doomed"));
+	const auto w = focused_window(c, "doomed");
+	c.inject({"key", "Super+Shift+q"});
+	REQUIRE(c.wait_for_log("view unmap id=" + std::to_string(w->id)));
+	CHECK(term.wait_exit(10s));
+	Image shot = c.screenshot();
+	CHECK(shot.fraction(w->outer, rgba(theme().background), 2) == 1.0);
+}
+
+TEST_CASE("a weston demo client is framed and shows its pixels", "[foundation]")
+{
+	Compositor c(base_config());
+	Client shm(c, {"weston-simple-shm"});
+	auto w = wait_for_window(c, "simple-shm");
+	REQUIRE(w);
+	Image shot;
+	REQUIRE(wait_until([&] {
+		shot = c.screenshot();
+		return shot.fraction(w->content, rgba(theme().background), 2) < 0.5;
+	}));
+	check_frame(shot, *w, theme().dom0.focused);
+	// Keys the compositor owns never reach the client, others do.
+	c.inject({"key", "Super+Shift+q"});
+	CHECK(shm.wait_exit(10s));
+}
+
+TEST_CASE("Super+drag moves a window and Super+right-drag resizes it", "[foundation]")
+{
+	Compositor c(base_config());
+	Client term(c, foot("mover"));
+	const auto w = focused_window(c, "mover");
+
+	const int x = w->content.x + 100, y = w->content.y + 100;
+	c.inject({"drag", point(x), point(y), point(x + 200), point(y + 50), "left", "--mods", "Super"});
+	Image shot;
+	const Rect moved{w->outer.x + 200, w->outer.y + 50, w->outer.width, w->outer.height};
+	REQUIRE(wait_until([&] {
+		shot = c.screenshot();
+		return shot.fraction({moved.x, moved.y, moved.width, theme().border_width}, rgba(theme().dom0.focused.border), 2) > 0.99;
+	}));
+	// Where it was is desktop again.
+	CHECK(shot.fraction({w->outer.x, w->outer.y, 150, 40}, rgba(theme().background), 2) == 1.0);
+
+	// Grab near the bottom-right corner and pull: foot gets and takes the new size.
+	const std::size_t mark = c.log_size();
+	const int cx = moved.x + moved.width - 20, cy = moved.y + moved.height - 20;
+	c.inject({"drag", point(cx), point(cy), point(cx + 120), point(cy + 80), "right", "--mods", "Super"});
+	// foot sizes to whole cells, so it ends close to, not exactly at, the request.
+	const std::regex resize_line("view resize id=" + std::to_string(w->id) +
+		" outer=\\S+ content=-?\\d+,-?\\d+,(\\d+),(\\d+)");
+	int width = 0, height = 0;
+	const bool grew = wait_until([&] {
+		const std::string log = c.log_text().substr(mark);
+		for (std::sregex_iterator it(log.begin(), log.end(), resize_line), end; it != end; ++it) {
+			width = std::stoi((*it)[1]);
+			height = std::stoi((*it)[2]);
+		}
+		return width > w->content.width + 100 && height > w->content.height + 60;
+	});
+	INFO("last size " << width << "x" << height << " from " << w->content.width << "x" << w->content.height);
+	CHECK(grew);
+	CHECK(width <= w->content.width + 120);
+	CHECK(height <= w->content.height + 80);
+}
+
+TEST_CASE("Super+Return runs the configured terminal, which gets focus", "[foundation]")
+{
+	Compositor c(base_config("terminal = \"foot --config=/dev/null --title=spawned sh -c 'sleep 600'\""));
+	Client first(c, foot("first"));
+	const auto w1 = focused_window(c, "first");
+	c.inject({"key", "Super+Return"});
+	auto w2 = wait_for_window(c, "spawned");
+	REQUIRE(w2);
+	// The user asked for it, so unlike a client that just appears, it is focused.
+	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(w2->id)));
+}
+
+TEST_CASE("a bad config exits with code 2 and names the file, the line and the key", "[foundation]")
+{
+	SECTION("an unknown key")
+	{
+		Compositor c("theme = \"" + themes_dir() + "/default.toml\"\nterminal = \"foot\"\ntermnial = \"x\"\n", false);
+		REQUIRE(c.wait_exit(10s) == 2);
+		const std::string log = c.log_text();
+		CHECK_THAT(log, Catch::Contains(c.config_path() + ":3: key 'termnial': unknown key"));
+		CHECK_FALSE(c.wait_for_log("WAYLAND_DISPLAY", 100ms));
+	}
+	SECTION("a bad colour in the theme it names")
+	{
+		std::ifstream in(themes_dir() + "/default.toml");
+		std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+		text.replace(text.find("\"#f57900\""), 9, "\"#f5790\"");
+		int line = 1;
+		for (char ch : text.substr(0, text.find("#f5790")))
+			line += ch == '\n';
+		char dir[] = "/tmp/bulkhead-theme-XXXXXX";
+		REQUIRE(mkdtemp(dir));
+		const std::string path = std::string(dir) + "/bad.toml";
+		std::ofstream(path) << text;
+		Compositor c("theme = \"" + path + "\"\n", false);
+		REQUIRE(c.wait_exit(10s) == 2);
+		CHECK_THAT(c.log_text(), Catch::Contains(path + ":" + std::to_string(line) + ": key 'labels.orange'") &&
+			Catch::Contains("not a colour"));
+		std::filesystem::remove_all(dir);
+	}
+	SECTION("a bad command line")
+	{
+		auto r = run({env_or("BULKHEAD_BIN", "bulkhead"), "--no-such-option"});
+		CHECK(r.status == 2);
+	}
+}
