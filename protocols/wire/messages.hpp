@@ -1,0 +1,154 @@
+#pragma once
+// The agent↔daemon wire protocol: message types, limits and payloads.
+// The written specification is protocols/gui-wire.md; this header and it
+// change together.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bulkhead::wire {
+
+constexpr uint16_t version_major = 1;
+constexpr uint16_t version_minor = 0;
+
+constexpr std::size_t header_size = 12;
+
+// Explicit limits. The daemon enforces them on everything a guest sends.
+struct Limits {
+	uint32_t max_payload = 128 * 1024;     // bytes after the header, any message
+	uint32_t max_window_width = 16384;     // as Qubes
+	uint32_t max_window_height = 6144;
+	uint32_t max_windows = 512;            // live windows per domain
+	uint32_t max_title_bytes = 1024;       // before sanitising
+	uint32_t max_app_id_bytes = 256;
+	uint32_t max_damage_rects = 64;        // per attach; more is a bounding box
+	uint32_t max_popup_depth = 16;         // popup of popup of ...
+	int32_t max_popup_offset = 16384;      // |x|, |y| of a popup against its parent
+	uint32_t max_clipboard_bytes = 64 * 1024;
+	uint32_t max_keymap_bytes = 128 * 1024;
+	uint32_t max_file_name_bytes = 255;
+	uint64_t max_file_bytes = 256ull << 20;
+};
+
+enum class Type : uint16_t {
+	// guest (agent) -> host (daemon)
+	Hello = 1,
+	CreateWindow = 2,
+	DestroyWindow = 3,
+	Map = 4,
+	Unmap = 5,
+	SetTitle = 6,
+	SetAppId = 7,
+	SizeHints = 8,
+	Attach = 9,
+	SetCursor = 10,
+	ClipboardData = 11,
+	Pong = 12,
+	AckConfigure = 13,
+	OpenFileBegin = 14,
+	OpenFileChunk = 15,
+	OpenFileEnd = 16,
+	// host (daemon) -> guest (agent)
+	Welcome = 64,
+	BufferRelease = 65,
+	FrameDone = 66,
+	Configure = 67,
+	Close = 68,
+	Keymap = 69,
+	KeyboardEnter = 70,
+	KeyboardLeave = 71,
+	Key = 72,
+	Modifiers = 73,
+	PointerEnter = 74,
+	PointerLeave = 75,
+	PointerMotion = 76,
+	PointerButton = 77,
+	PointerAxis = 78,
+	ClipboardRequest = 79,
+	ClipboardSet = 80,
+	Ping = 81,
+	Output = 82,
+};
+
+const char *type_name(uint16_t type);
+
+// DRM fourcc codes of the two formats that cross the wire.
+constexpr uint32_t format_argb8888 = 0x34325241; // 'AR24'
+constexpr uint32_t format_xrgb8888 = 0x34325258; // 'XR24'
+
+// The fixed cursor list (same values as bulkhead_domain_manager_v1.cursor_shape).
+enum class Cursor : uint32_t {
+	Default, Text, Pointer, Move, Wait, Progress, Crosshair, NotAllowed, Grab, Grabbing,
+	ResizeN, ResizeS, ResizeE, ResizeW, ResizeNE, ResizeNW, ResizeSE, ResizeSW, ResizeEW, ResizeNS,
+	Hidden,
+};
+constexpr uint32_t cursor_count = 21;
+
+// Configure flags.
+constexpr uint32_t configure_activated = 1, configure_maximized = 2, configure_fullscreen = 4,
+		   configure_resizing = 8;
+
+struct Rect {
+	int32_t x = 0, y = 0, width = 0, height = 0;
+	bool operator==(const Rect &) const = default;
+};
+
+// Guest -> host payloads. After validation every field below is checked.
+struct Hello { uint16_t major = version_major, minor = version_minor; };
+struct CreateWindow { uint32_t window = 0, parent = 0; int32_t x = 0, y = 0; };
+struct DestroyWindow { uint32_t window = 0; };
+struct Map { uint32_t window = 0; };
+struct Unmap { uint32_t window = 0; };
+struct SetTitle { uint32_t window = 0; std::string title; };
+struct SetAppId { uint32_t window = 0; std::string app_id; };
+struct SizeHints { uint32_t window = 0, min_width = 0, min_height = 0, max_width = 0, max_height = 0; };
+struct Attach {
+	uint32_t window = 0;
+	uint64_t offset = 0;
+	uint32_t width = 0, height = 0, stride = 0, format = format_argb8888;
+	std::vector<Rect> damage;
+};
+struct SetCursor { uint32_t window = 0; uint32_t shape = 0; };
+struct ClipboardData { uint32_t serial = 0; std::string data; };
+struct Pong { uint32_t serial = 0; };
+struct AckConfigure { uint32_t window = 0, serial = 0; };
+struct OpenFileBegin { uint64_t size = 0; std::string name; };
+struct OpenFileChunk { std::string data; };
+struct OpenFileEnd {};
+
+using GuestMessage = std::variant<Hello, CreateWindow, DestroyWindow, Map, Unmap, SetTitle, SetAppId, SizeHints,
+	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd>;
+
+// Host -> guest payloads.
+struct Welcome {
+	uint16_t major = version_major, minor = version_minor;
+	uint64_t region_size = 0;
+	int32_t output_width = 0, output_height = 0;
+	uint32_t scale = 1;
+};
+struct BufferRelease { uint32_t window = 0; uint64_t offset = 0; };
+struct FrameDone { uint32_t window = 0; uint32_t time_msec = 0; };
+struct Configure { uint32_t window = 0; int32_t width = 0, height = 0; uint32_t flags = 0, serial = 0; };
+struct Close { uint32_t window = 0; };
+struct Keymap { std::string text; };
+struct KeyboardEnter { uint32_t window = 0; };
+struct KeyboardLeave { uint32_t window = 0; };
+struct Key { uint32_t time_msec = 0, key = 0, state = 0; };
+struct Modifiers { uint32_t depressed = 0, latched = 0, locked = 0, group = 0; };
+// Pointer positions are 24.8 fixed point in window (surface) coordinates.
+struct PointerEnter { uint32_t window = 0; int32_t x = 0, y = 0; };
+struct PointerLeave { uint32_t window = 0; };
+struct PointerMotion { uint32_t time_msec = 0; int32_t x = 0, y = 0; };
+struct PointerButton { uint32_t time_msec = 0, button = 0, state = 0; };
+struct PointerAxis { uint32_t time_msec = 0, axis = 0; int32_t value = 0, discrete = 0; };
+struct ClipboardRequest { uint32_t serial = 0; };
+struct ClipboardSet { std::string data; };
+struct Ping { uint32_t serial = 0; };
+struct Output { int32_t width = 0, height = 0; uint32_t scale = 1; };
+
+using HostMessage = std::variant<Welcome, BufferRelease, FrameDone, Configure, Close, Keymap, KeyboardEnter,
+	KeyboardLeave, Key, Modifiers, PointerEnter, PointerLeave, PointerMotion, PointerButton, PointerAxis,
+	ClipboardRequest, ClipboardSet, Ping, Output>;
+
+} // namespace bulkhead::wire
