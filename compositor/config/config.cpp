@@ -179,7 +179,7 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 	if (const auto *n = t.get("autostart"))
 		d.autostart = r.strings(*n, join(path, "autostart"));
 	if (const auto *n = t.get("shared_memory_mib"))
-		d.shared_memory_mib = static_cast<int>(r.integer(*n, join(path, "shared_memory_mib"), 16, 2048));
+		d.shared_memory_mib = static_cast<int>(r.integer(*n, join(path, "shared_memory_mib"), 16, 1024));
 	return d;
 }
 

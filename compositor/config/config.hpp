@@ -87,7 +87,7 @@ struct DomainConfig {
 	std::string label = "red";          // a label colour of the theme
 	std::string backend = "local";      // "local" (more with the libvirt issue)
 	std::vector<std::string> autostart; // programs started inside the domain
-	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..2048
+	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..1024
 };
 
 struct Config {

@@ -1,0 +1,53 @@
+#pragma once
+// One connection to the host's gui-daemon: the handshake, then host messages
+// in and window messages out.
+#include "wire/codec.hpp"
+#include "wlr.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bulkhead::agent {
+
+class Agent;
+struct RegionBuffer;
+
+class HostLink {
+public:
+	// Takes ownership of fd. region_path is the ivshmem BAR file in a VM; on the
+	// local transport it is empty and the region arrives with the welcome.
+	HostLink(Agent &agent, int fd, std::string region_path);
+	~HostLink();
+	HostLink(const HostLink &) = delete;
+	HostLink &operator=(const HostLink &) = delete;
+
+	bool closed() const { return fd_ < 0; }
+
+	void send_create_window(uint32_t id, uint32_t parent, int32_t x, int32_t y);
+	void send_destroy_window(uint32_t id);
+	void send_map(uint32_t id);
+	void send_unmap(uint32_t id);
+	void send_title(uint32_t id, const std::string &title);
+	void send_app_id(uint32_t id, const std::string &app_id);
+	void send_size_hints(uint32_t id, uint32_t min_w, uint32_t min_h, uint32_t max_w, uint32_t max_h);
+	void send_attach(uint32_t id, const RegionBuffer &buffer, uint32_t format, const std::vector<pixman_box32_t> &damage);
+
+private:
+	static int handle_readable(int fd, uint32_t mask, void *data);
+	void handle_message(const wire::HostMessage &message);
+	void handle_welcome(const wire::Welcome &welcome);
+	void send(const std::vector<uint8_t> &bytes);
+	void fail(const std::string &why);
+
+	Agent &agent_;
+	int fd_;
+	std::string region_path_;
+	int pending_region_fd_ = -1;
+	bool welcomed_ = false;
+	wire::Limits limits_;
+	wire::Decoder decoder_;
+	wl_event_source *source_ = nullptr;
+};
+
+} // namespace bulkhead::agent

@@ -1,0 +1,97 @@
+// bulkhead-agent: the guest side of Bulkhead's GUI path. Runs inside a VM (or,
+// on the local backend, as a local process), serves the domain's apps as their
+// Wayland compositor and forwards their windows to the host.
+#include "agent.hpp"
+#include "host_link.hpp"
+#include "transport.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+struct Listener {
+	bulkhead::agent::Agent *agent;
+	std::unique_ptr<bulkhead::agent::HostLink> link;
+};
+
+int handle_connection(int fd, uint32_t, void *data)
+{
+	auto *l = static_cast<Listener *>(data);
+	const int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+	if (conn < 0)
+		return 0;
+	// One daemon at a time: a new connection replaces the old one (the daemon
+	// was restarted), and the windows are announced to it afresh.
+	l->link.reset();
+	wlr_log(WLR_INFO, "gui-daemon connected");
+	l->link = std::make_unique<bulkhead::agent::HostLink>(*l->agent, conn, "");
+	return 0;
+}
+
+int handle_signal(int, void *data)
+{
+	static_cast<bulkhead::agent::Agent *>(data)->terminate();
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	CLI::App app{"bulkhead-agent: the guest's Wayland compositor that forwards windows to the Bulkhead host"};
+	std::string domain = "guest", wayland_socket, transport;
+	int ready_fd = -1;
+	bool debug = false;
+	app.add_option("--domain", domain, "Domain name, for logs");
+	app.add_option("--wayland-socket", wayland_socket, "Absolute path of the Wayland socket for guest apps")->required();
+	app.add_option("--transport", transport, "local:PATH (listen for the daemon on a unix socket)")->required();
+	app.add_option("--ready-fd", ready_fd, "Write one line to this descriptor once both sockets listen");
+	app.add_flag("-d,--debug", debug, "Verbose logging");
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		return app.exit(e) == 0 ? 0 : 2;
+	}
+	if (transport.rfind("local:", 0) != 0) {
+		std::fprintf(stderr, "bulkhead-agent: unknown transport '%s' (use local:PATH)\n", transport.c_str());
+		return 2;
+	}
+	wlr_log_init(debug ? WLR_DEBUG : WLR_INFO, nullptr);
+
+	try {
+		bulkhead::agent::Agent agent(domain);
+		agent.listen(wayland_socket);
+		std::string error;
+		const int listen_fd = bulkhead::agent::listen_unix(transport.substr(6), &error);
+		if (listen_fd < 0)
+			throw std::runtime_error(error);
+		Listener listener{&agent, nullptr};
+		wl_event_source *accept_source = wl_event_loop_add_fd(agent.event_loop(), listen_fd, WL_EVENT_READABLE,
+			handle_connection, &listener);
+		wl_event_source *term = wl_event_loop_add_signal(agent.event_loop(), SIGTERM, handle_signal, &agent);
+		wl_event_source *intr = wl_event_loop_add_signal(agent.event_loop(), SIGINT, handle_signal, &agent);
+		if (ready_fd >= 0) {
+			const char line[] = "ready\n";
+			if (write(ready_fd, line, sizeof line - 1) < 0)
+				wlr_log_errno(WLR_ERROR, "cannot report readiness");
+			close(ready_fd);
+		}
+		wlr_log(WLR_INFO, "domain %s: apps connect to %s", domain.c_str(), wayland_socket.c_str());
+		agent.run();
+		listener.link.reset();
+		wl_event_source_remove(accept_source);
+		wl_event_source_remove(term);
+		wl_event_source_remove(intr);
+		close(listen_fd);
+	} catch (const std::exception &e) {
+		std::fprintf(stderr, "bulkhead-agent: %s\n", e.what());
+		return 1;
+	}
+	return 0;
+}

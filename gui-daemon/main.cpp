@@ -1,0 +1,34 @@
+// bulkhead-gui-daemon: started by the compositor, one per domain.
+#include "daemon.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+
+int main(int argc, char **argv)
+{
+	CLI::App app{"bulkhead-gui-daemon: shows one domain's windows on the Bulkhead compositor"};
+	bulkhead::daemon::Options options;
+	int ping_timeout_ms = 10000;
+	app.add_option("--domain", options.domain, "Domain name, for logs")->required();
+	app.add_option("--transport", options.transport, "local:PATH (the agent's unix socket)")->required();
+	app.add_option("--region-size", options.region_size, "Size of the shared pixel region in bytes")
+		->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 30));
+	app.add_option("--ping-timeout-ms", ping_timeout_ms, "End the connection when the agent is silent this long")
+		->check(CLI::Range(100, 600000));
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		return app.exit(e) == 0 ? 0 : 2;
+	}
+	if (options.transport.rfind("local:", 0) != 0) {
+		std::fprintf(stderr, "bulkhead-gui-daemon: unknown transport '%s' (use local:PATH)\n", options.transport.c_str());
+		return 2;
+	}
+	options.ping_timeout = std::chrono::milliseconds(ping_timeout_ms);
+	options.ping_interval = std::min(options.ping_interval, options.ping_timeout / 2);
+	signal(SIGPIPE, SIG_IGN);
+	bulkhead::daemon::Daemon daemon(options);
+	return daemon.run();
+}
