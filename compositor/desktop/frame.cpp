@@ -51,12 +51,13 @@ void Frame::set_focused(bool focused)
 	update_text();
 }
 
-void Frame::set_title(const std::string &text)
+bool Frame::set_title(const std::string &text)
 {
 	if (text == title_)
-		return;
+		return false;
 	title_ = text;
 	update_text();
+	return true;
 }
 
 void Frame::set_scale(float scale)

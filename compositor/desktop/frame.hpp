@@ -23,7 +23,8 @@ public:
 	// (its parent's position) is the outer top-left corner.
 	void set_content_size(int width, int height);
 	void set_focused(bool focused);
-	void set_title(const std::string &text);
+	// True when the text changed.
+	bool set_title(const std::string &text);
 	void set_scale(float scale);
 
 	const FrameMetrics &metrics() const { return metrics_; }

@@ -271,7 +271,10 @@ void View::handle_set_title()
 void View::update_title()
 {
 	const char *title = toplevel_->title ? toplevel_->title : "";
-	frame_->set_title("[" + domain_ + "] " + sanitize_title(title));
+	// The domain's name always comes first, from the compositor's own record.
+	const std::string text = "[" + domain_ + "] " + sanitize_title(title);
+	if (frame_->set_title(text))
+		wlr_log(WLR_INFO, "view title id=%u text=\"%s\"", id_, text.c_str());
 }
 
 } // namespace bulkhead

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <png.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -183,6 +184,15 @@ double Image::fraction(const Rect &r, const Rgba &colour, int tolerance) const
 {
 	const int total = r.width * r.height;
 	return total <= 0 ? 0.0 : 1.0 - static_cast<double>(count_not(r, colour, tolerance)) / total;
+}
+
+int count_different(const Image &a, const Image &b, const Rect &r, int tolerance)
+{
+	int n = 0;
+	for (int y = std::max(0, r.y); y < std::min({r.y + r.height, a.height(), b.height()}); ++y)
+		for (int x = std::max(0, r.x); x < std::min({r.x + r.width, a.width(), b.width()}); ++x)
+			n += !a.at(x, y).near(b.at(x, y), tolerance);
+	return n;
 }
 
 std::optional<std::string> compare_reference(const Image &actual, const std::string &name, int tolerance, int max_bad)

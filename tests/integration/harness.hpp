@@ -53,6 +53,9 @@ private:
 	std::vector<Rgba> pixels_;
 };
 
+// Pixels in r that differ by more than tolerance between two images of one size.
+int count_different(const Image &a, const Image &b, const Rect &r, int tolerance);
+
 // Compares `actual` with tests/reference/<name>.png: a pixel matches when each
 // channel is within `tolerance`; at most `max_bad` pixels may differ. On
 // failure writes <name>-actual.png and <name>-diff.png to $BULKHEAD_TEST_OUTPUT

@@ -1,7 +1,6 @@
 // The foundation, end to end: the real compositor headless, real clients (foot,
 // a weston demo client, grim), input through the test-only injection protocol.
-#include "config/config.hpp"
-#include "harness.hpp"
+#include "common.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,73 +10,6 @@
 
 using namespace harness;
 
-namespace {
-
-std::string themes_dir()
-{
-	return env_or("BULKHEAD_THEMES", "themes");
-}
-
-std::string base_config(const std::string &extra = "")
-{
-	return "theme = \"" + themes_dir() + "/default.toml\"\n" + extra +
-		"\n[[output]]\nname = \"HEADLESS-1\"\nmode = \"1280x720\"\n";
-}
-
-const bulkhead::Theme &theme()
-{
-	static const bulkhead::Theme t = bulkhead::load_theme(themes_dir() + "/default.toml", "");
-	return t;
-}
-
-Rgba rgba(const bulkhead::Colour &c)
-{
-	return Rgba::hex(c.to_string());
-}
-
-std::vector<std::string> foot(const std::string &title)
-{
-	return {"foot", "--config=/dev/null", "--app-id=test", "--title=" + title, "sh", "-c", "sleep 600"};
-}
-
-// The four border strips of a frame.
-std::vector<Rect> border_strips(const Rect &outer, int b)
-{
-	return {{outer.x, outer.y, outer.width, b}, {outer.x, outer.y + outer.height - b, outer.width, b},
-		{outer.x, outer.y, b, outer.height}, {outer.x + outer.width - b, outer.y, b, outer.height}};
-}
-
-void check_frame(const Image &shot, const WindowInfo &w, const bulkhead::FrameColours &colours)
-{
-	const int b = theme().border_width;
-	for (const Rect &strip : border_strips(w.outer, b))
-		CHECK(shot.fraction(strip, rgba(colours.border), 2) > 0.99);
-	const Rect title{w.content.x, w.content.y - theme().title_height, w.content.width, theme().title_height};
-	// Mostly background, with text in it.
-	CHECK(shot.fraction(title, rgba(colours.title_background), 2) > 0.7);
-	CHECK(shot.count_not(title, rgba(colours.title_background), 2) > 100);
-}
-
-Rect title_crop(const WindowInfo &w, int width)
-{
-	return {w.content.x, w.content.y - theme().title_height, width, theme().title_height};
-}
-
-// Waits for a window to map and take focus (as the only or the first window does).
-std::optional<WindowInfo> focused_window(const Compositor &c, const std::string &title)
-{
-	auto w = wait_for_window(c, title);
-	REQUIRE(w);
-	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(w->id)));
-	return w;
-}
-
-std::string point(int v)
-{
-	return std::to_string(v);
-}
-
-} // namespace
 
 TEST_CASE("a foot window is framed in the dom0 colour with its title", "[foundation]")
 {

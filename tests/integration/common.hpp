@@ -1,0 +1,28 @@
+#pragma once
+// Helpers shared by the integration tests: the theme the compositor uses, the
+// usual config, frame checks.
+#include "config/config.hpp"
+#include "harness.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace harness {
+
+std::string themes_dir();
+// One 1280x720 output, the source tree's default theme, plus `extra` lines.
+std::string base_config(const std::string &extra = "");
+const bulkhead::Theme &theme();
+Rgba rgba(const bulkhead::Colour &c);
+// A foot command with a fixed title that keeps running.
+std::vector<std::string> foot(const std::string &title);
+std::vector<Rect> border_strips(const Rect &outer, int b);
+// Border strips in the border colour, a title bar in the title colour with text in it.
+void check_frame(const Image &shot, const WindowInfo &w, const bulkhead::FrameColours &colours);
+Rect title_crop(const WindowInfo &w, int width);
+// Waits for a window to map and take focus (as the only or the first window does).
+std::optional<WindowInfo> focused_window(const Compositor &c, const std::string &title);
+std::string point(int v);
+
+} // namespace harness
