@@ -30,12 +30,12 @@ export LC_ALL=C.UTF-8
 "$bulkhead" --config "$config" --socket wayland-demo >"$runtime/stdout" 2>"$log" &
 pid=$!
 
-# Wait for the terminal window to map, then give it a moment to draw its prompt.
+# Wait for the three windows to map, then give it a moment to draw its prompt.
 i=0
-until grep -q "view map" "$log" 2>/dev/null; do
+until [ "$(grep -c "view map" "$log" 2>/dev/null)" -ge 3 ]; do
 	i=$((i + 1))
 	if [ "$i" -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
-		echo "demo: the terminal window did not appear; compositor log:" >&2
+		echo "demo: the windows did not appear; compositor log:" >&2
 		cat "$log" >&2
 		exit 1
 	fi
