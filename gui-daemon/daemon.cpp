@@ -193,6 +193,7 @@ void Daemon::end(const std::string &why)
 void Daemon::handle_global(wl_registry *registry, uint32_t name, const char *interface, uint32_t version)
 {
 	const std::string i = interface;
+	globals_seen_ += " " + i;
 	if (i == wl_compositor_interface.name)
 		compositor_ = static_cast<wl_compositor *>(wl_registry_bind(registry, name, &wl_compositor_interface, std::min(version, 4u)));
 	else if (i == wl_shm_interface.name)
@@ -236,6 +237,8 @@ bool Daemon::connect_wayland()
 	wl_registry_add_listener(registry_, &registry_listener, this);
 	wl_display_roundtrip(display_);
 	wl_display_roundtrip(display_);
+	std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: the compositor offers:%s\n", options_.domain.c_str(),
+		globals_seen_.c_str());
 	if (!compositor_ || !shm_ || !wm_base_ || !seat_) {
 		std::fprintf(stderr, "bulkhead-gui-daemon: the compositor lacks wl_compositor, wl_shm, xdg_wm_base or wl_seat\n");
 		return false;

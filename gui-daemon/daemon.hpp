@@ -141,6 +141,7 @@ private:
 	std::map<uint32_t, std::unique_ptr<Window>> windows_;
 	int32_t output_width_ = 1920, output_height_ = 1080, output_scale_ = 1;
 	std::string keymap_;
+	std::string globals_seen_;
 	uint32_t keyboard_window_ = 0, pointer_window_ = 0, pointer_serial_ = 0;
 	uint32_t ping_serial_ = 0;
 	std::optional<std::chrono::steady_clock::time_point> ping_sent_;

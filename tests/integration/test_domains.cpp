@@ -14,19 +14,22 @@ using namespace harness;
 
 namespace {
 
-std::string domains_config(const std::string &typed_file)
+// The red domain runs a terminal that records what is typed into it; with
+// `others`, also a weston client, and a blue domain runs a terminal.
+std::string domains_config(const std::string &typed_file, bool others = true)
 {
 	return base_config(R"(
 [[domain]]
 name = "untrusted"
 label = "red"
-autostart = ["foot --config=/dev/null --title=guest-term sh -c 'stty -echo; cat > )" + typed_file + R"('"]
+autostart = ["foot --config=/dev/null --title=guest-term sh -c 'stty -echo; cat > )" + typed_file + R"('")" +
+		(others ? R"(, "weston-simple-shm"]
 
 [[domain]]
 name = "work"
 label = "blue"
-autostart = ["weston-simple-shm"]
-)");
+autostart = ["foot --config=/dev/null --title=work-term sh -c 'sleep 600'"]
+)" : "]\n"));
 }
 
 std::string read_file(const std::string &path)
@@ -44,6 +47,20 @@ const bulkhead::LabelStyle &label(const char *name)
 	return *s;
 }
 
+// A point of `target` inside none of `others`.
+std::optional<std::pair<int, int>> uncovered_point(const Rect &target, const std::vector<Rect> &others)
+{
+	for (int y = target.y + target.height - 5; y > target.y; y -= 10)
+		for (int x = target.x + target.width - 5; x > target.x; x -= 10) {
+			bool covered = false;
+			for (const Rect &o : others)
+				covered = covered || (x >= o.x && y >= o.y && x < o.x + o.width && y < o.y + o.height);
+			if (!covered)
+				return std::pair{x, y};
+		}
+	return std::nullopt;
+}
+
 pid_t pid_of(const Compositor &c, const std::string &pattern)
 {
 	auto m = c.wait_for_log(pattern + " \\(pid (\\d+)\\)");
@@ -57,16 +74,22 @@ TEST_CASE("two domains at once, each framed in its label colour with its name", 
 {
 	const std::string typed = std::string(std::getenv("BULKHEAD_TEST_OUTPUT") ? std::getenv("BULKHEAD_TEST_OUTPUT") : "/tmp") + "/typed-1.txt";
 	Compositor c(domains_config(typed));
-	auto work = wait_for_window(c, "simple-shm", 20s);
+	auto work = wait_for_window(c, "work-term", 20s);
 	auto guest = wait_for_window(c, "guest-term", 20s);
+	auto shm = wait_for_window(c, "simple-shm", 20s);
 	REQUIRE(work);
 	REQUIRE(guest);
+	REQUIRE(shm);
 	CHECK(work->domain == "work");
 	CHECK(guest->domain == "untrusted");
+	CHECK(shm->domain == "untrusted");
+	REQUIRE(c.wait_for_log("view title id=" + std::to_string(shm->id) + " text=\"\\[untrusted\\] simple-shm\""));
 	REQUIRE(c.wait_for_log("view title id=" + std::to_string(guest->id) + " text=\"\\[untrusted\\] guest-term\""));
 
-	// Click the guest terminal: it takes focus, its frame turns full red.
-	c.inject({"click", point(guest->content.x + guest->content.width - 20), point(guest->content.y + guest->content.height - 20)});
+	// Click the guest terminal where no other window is: it takes focus, its frame turns full red.
+	auto spot = uncovered_point(guest->content, {work->outer, shm->outer});
+	REQUIRE(spot);
+	c.inject({"click", point(spot->first), point(spot->second)});
 	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(guest->id)));
 	c.inject({"move", "1270", "710"});
 	Image shot;
@@ -76,8 +99,10 @@ TEST_CASE("two domains at once, each framed in its label colour with its name", 
 	}));
 	check_frame(shot, *guest, label("red").focused);
 	CHECK(label("red").focused.border.to_string() == "#cc0000");
-	// The work window lost focus and shows it; its left border is not covered.
-	CHECK(shot.fraction(border_strips(work->outer, theme().border_width)[2], rgba(label("blue").unfocused.border), 2) > 0.99);
+	// The other windows are unfocused, each in its own domain's colour: the
+	// work terminal blue, the weston client red.
+	CHECK(shot.fraction(border_strips(work->outer, theme().border_width)[0], rgba(label("blue").unfocused.border), 2) > 0.5);
+	CHECK(shot.fraction(border_strips(shm->outer, theme().border_width)[0], rgba(label("red").unfocused.border), 2) > 0.5);
 	// The guest's title bar shows "[untrusted] guest-term", drawn by the compositor.
 	auto mismatch = compare_reference(shot.crop(title_crop(*guest, 220)), "domain-untrusted-title", 24, 30);
 	INFO(mismatch.value_or(""));
@@ -88,7 +113,7 @@ TEST_CASE("typing on the host reaches the guest app; closing from the host close
 {
 	const std::string typed = std::string(std::getenv("BULKHEAD_TEST_OUTPUT") ? std::getenv("BULKHEAD_TEST_OUTPUT") : "/tmp") + "/typed-2.txt";
 	unlink(typed.c_str());
-	Compositor c(domains_config(typed));
+	Compositor c(domains_config(typed, false));
 	auto guest = wait_for_window(c, "guest-term", 20s);
 	REQUIRE(guest);
 	c.inject({"click", point(guest->content.x + guest->content.width - 20), point(guest->content.y + guest->content.height - 20)});
@@ -107,7 +132,7 @@ TEST_CASE("typing on the host reaches the guest app; closing from the host close
 
 TEST_CASE("resizing from the host reaches the guest and its new content shows", "[domains]")
 {
-	Compositor c(domains_config("/dev/null"));
+	Compositor c(domains_config("/dev/null", false));
 	auto guest = wait_for_window(c, "guest-term", 20s);
 	REQUIRE(guest);
 	c.inject({"move", "1270", "710"});
@@ -138,16 +163,16 @@ TEST_CASE("resizing from the host reaches the guest and its new content shows", 
 TEST_CASE("killing a domain's agent removes only that domain's windows, and it comes back", "[domains]")
 {
 	Compositor c(domains_config("/dev/null"));
-	auto work = wait_for_window(c, "simple-shm", 20s);
-	auto guest = wait_for_window(c, "guest-term", 20s);
+	auto work = wait_for_window(c, "work-term", 20s);
+	auto shm = wait_for_window(c, "simple-shm", 20s);
 	REQUIRE(work);
-	REQUIRE(guest);
-	const pid_t agent = pid_of(c, "domain untrusted: agent started");
+	REQUIRE(shm);
+	const pid_t agent = pid_of(c, "domain work: agent started");
 	const std::size_t mark = c.log_size();
 	REQUIRE(kill(agent, SIGKILL) == 0);
-	REQUIRE(c.wait_for_log("domain untrusted: agent was killed by signal", 10s, mark));
-	REQUIRE(c.wait_for_log("view unmap id=" + std::to_string(guest->id), 10s, mark));
-	CHECK_FALSE(c.wait_for_log("view unmap id=" + std::to_string(work->id) + "\\b", 500ms, mark));
+	REQUIRE(c.wait_for_log("domain work: agent was killed by signal", 10s, mark));
+	REQUIRE(c.wait_for_log("view unmap id=" + std::to_string(work->id), 10s, mark));
+	CHECK_FALSE(c.wait_for_log("view unmap id=" + std::to_string(shm->id) + "\\b", 500ms, mark));
 	CHECK(c.running());
 
 	// The other domain keeps updating: its animation still moves.
@@ -155,8 +180,27 @@ TEST_CASE("killing a domain's agent removes only that domain's windows, and it c
 	const Image a = c.screenshot();
 	CHECK(wait_until([&] {
 		const Image b = c.screenshot();
-		return count_different(a, b, work->content, 0) > 100;
+		return count_different(a, b, shm->content, 0) > 100;
 	}));
 	// The killed domain restarts its GUI path and its app shows again.
-	CHECK(c.wait_for_log("view map id=\\d+ domain=untrusted title=\"guest-term\"", 20s, mark));
+	CHECK(c.wait_for_log("view map id=\\d+ domain=work title=\"work-term\"", 20s, mark));
+}
+
+TEST_CASE("only gui-daemons see the domain protocol, and they see nothing that reaches other domains", "[domains]")
+{
+	Compositor c(domains_config("/dev/null"));
+	auto offers = c.wait_for_log("domain untrusted: the compositor offers:([^\n]*)", 20s);
+	REQUIRE(offers);
+	const std::string seen = (*offers)[1] + " ";
+	CHECK_THAT(seen, Catch::Contains(" bulkhead_domain_manager_v1 ") && Catch::Contains(" xdg_wm_base ") &&
+		Catch::Contains(" wl_shm "));
+	for (const char *hidden : {"zwlr_screencopy_manager_v1", "wl_data_device_manager", "zwp_primary_selection_device_manager_v1",
+		     "bulkhead_test_manager_v1", "zxdg_output_manager_v1 zxdg_output_manager_v1"})
+		CHECK_THAT(seen, !Catch::Contains(std::string(" ") + hidden + " "));
+
+	// A host client sees the desktop's globals but not the domain protocol.
+	auto r = run({env_or("BULKHEAD_INJECT", "bulkhead-inject"), "globals"}, c.client_env());
+	REQUIRE(r.status == 0);
+	CHECK_THAT(r.output, Catch::Contains("zwlr_screencopy_manager_v1\n"));
+	CHECK_THAT(r.output, !Catch::Contains("bulkhead_domain_manager_v1"));
 }

@@ -7,6 +7,7 @@
 //   bulkhead-inject key COMBO...        e.g. key Super+Shift+q, key h i Return
 //   bulkhead-inject type TEXT           printable ASCII through the us layout
 //   bulkhead-inject drag X1 Y1 X2 Y2 [left|right] [--mods Super+Shift]
+//   bulkhead-inject globals             lists the globals a host client sees
 #include "bulkhead-test-v1-client-protocol.h"
 
 #include <linux/input-event-codes.h>
@@ -29,9 +30,11 @@ struct UsageError : std::runtime_error {
 };
 
 bulkhead_test_manager_v1 *manager = nullptr;
+std::string globals;
 
 void handle_global(void *, wl_registry *registry, uint32_t name, const char *interface, uint32_t)
 {
+	globals += std::string(interface) + "\n";
 	if (std::strcmp(interface, bulkhead_test_manager_v1_interface.name) == 0)
 		manager = static_cast<bulkhead_test_manager_v1 *>(
 			wl_registry_bind(registry, name, &bulkhead_test_manager_v1_interface, 1));
@@ -257,6 +260,11 @@ int main(int argc, char **argv)
 	wl_registry *registry = wl_display_get_registry(display);
 	wl_registry_add_listener(registry, &registry_listener, nullptr);
 	wl_display_roundtrip(display);
+	if (args[0] == "globals") {
+		std::fputs(globals.c_str(), stdout);
+		wl_display_disconnect(display);
+		return 0;
+	}
 	if (!manager) {
 		std::fprintf(stderr, "bulkhead-inject: the compositor offers no bulkhead_test_manager_v1 "
 				     "(not a test build?)\n");
