@@ -66,6 +66,8 @@ void Window::reset_buffers()
 
 Window::~Window()
 {
+	if (idle_frame_timer_)
+		wl_event_source_remove(idle_frame_timer_);
 	pixman_region32_fini(&unsent_damage_);
 	for (auto &buffer : buffers_) {
 		if (agent_.has_region())
@@ -131,9 +133,21 @@ void Window::handle_commit()
 		return;
 	if (!parent_)
 		send_size_hints();
-	if (!pixman_region32_not_empty(&surface()->buffer_damage) && !needs_push_)
+	if ((pixman_region32_not_empty(&surface()->buffer_damage) || needs_push_) && push_frame(&surface()->buffer_damage))
 		return;
-	push_frame(&surface()->buffer_damage);
+	if (!frame_pending_) {
+		if (!idle_frame_timer_)
+			idle_frame_timer_ = wl_event_loop_add_timer(agent_.event_loop(), &Window::handle_idle_frame, this);
+		wl_event_source_timer_update(idle_frame_timer_, 16);
+	}
+}
+
+int Window::handle_idle_frame(void *data)
+{
+	auto *self = static_cast<Window *>(data);
+	if (!self->frame_pending_)
+		self->handle_frame_done();
+	return 0;
 }
 
 RegionBuffer *Window::free_buffer(uint32_t width, uint32_t height)

@@ -69,6 +69,10 @@ private:
 	bool mapped_ = false;
 	bool frame_pending_ = false;   // an attach awaits the host's frame done
 	bool needs_push_ = false;      // a frame was dropped for want of a free buffer
+	// Commits without new pixels still wait for a frame callback; the host sends
+	// none for them, so a timer at display rate answers instead.
+	wl_event_source *idle_frame_timer_ = nullptr;
+	static int handle_idle_frame(void *data);
 	std::vector<std::unique_ptr<RegionBuffer>> buffers_;
 	pixman_region32_t unsent_damage_; // client damage the host has not been told of
 	uint32_t last_min_w_ = 0, last_min_h_ = 0, last_max_w_ = 0, last_max_h_ = 0;

@@ -106,15 +106,16 @@ void Seat::focus_view(View *view)
 
 void Seat::handle_view_mapped(View *view)
 {
-	// A window gets focus on its own only when nothing has focus or the user just
-	// launched its program; otherwise it opens below the focused window.
+	// A window never takes focus by itself. A host window gets it when nothing
+	// has focus or the user just launched its program; a VM window only ever
+	// by the user's click. Unfocused windows open below the focused one.
 	pid_t pid = 0;
 	wl_client_get_credentials(view->client(), &pid, nullptr, nullptr);
-	if (!focused_ || server_.take_user_launch(pid)) {
+	const bool host = !server_.domains().domain_of(view->client());
+	if (host && (!focused_ || server_.take_user_launch(pid)))
 		focus_view(view);
-	} else {
+	else if (focused_)
 		view->stack_below(focused_);
-	}
 }
 
 void Seat::handle_view_unmapped(View *view)
