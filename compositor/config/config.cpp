@@ -156,7 +156,7 @@ bool valid_domain_name(const std::string &name)
 
 DomainConfig read_domain(const Reader &r, const toml::table &t, const std::string &path, const Theme &theme)
 {
-	r.only_keys(t, path, {"name", "label", "backend", "autostart", "shared_memory_mib"});
+	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib"});
 	DomainConfig d;
 	const toml::node *name = t.get("name");
 	if (!name)
@@ -173,11 +173,23 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 	}
 	if (const auto *n = t.get("backend")) {
 		d.backend = r.string(*n, join(path, "backend"));
-		if (d.backend != "local")
-			r.fail(*n, join(path, "backend"), "unknown backend '" + d.backend + "' (known: local)");
+		if (d.backend != "local" && d.backend != "external")
+			r.fail(*n, join(path, "backend"), "unknown backend '" + d.backend + "' (known: local, external)");
 	}
-	if (const auto *n = t.get("autostart"))
+	if (const auto *n = t.get("autostart")) {
+		if (d.backend != "local")
+			r.fail(*n, join(path, "autostart"), "only a local domain starts apps; an external agent starts its own");
 		d.autostart = r.strings(*n, join(path, "autostart"));
+	}
+	if (const auto *n = t.get("gui_socket")) {
+		if (d.backend != "external")
+			r.fail(*n, join(path, "gui_socket"), "only an external domain names its agent's socket");
+		d.gui_socket = r.string(*n, join(path, "gui_socket"));
+		if (d.gui_socket.empty() || d.gui_socket[0] != '/')
+			r.fail(*n, join(path, "gui_socket"), "must be an absolute path");
+	} else if (d.backend == "external") {
+		r.fail(t, join(path, "gui_socket"), "missing; an external domain names its agent's socket");
+	}
 	if (const auto *n = t.get("shared_memory_mib"))
 		d.shared_memory_mib = static_cast<int>(r.integer(*n, join(path, "shared_memory_mib"), 16, 1024));
 	return d;

@@ -85,8 +85,12 @@ struct Keybinding {
 struct DomainConfig {
 	std::string name;                   // 1..32 of [a-z0-9-], starts with a letter; never "dom0"
 	std::string label = "red";          // a label colour of the theme
-	std::string backend = "local";      // "local" (more with the libvirt issue)
-	std::vector<std::string> autostart; // programs started inside the domain
+	// "local": the compositor starts the agent and the apps as local processes.
+	// "external": an agent started elsewhere listens on gui_socket; the
+	// compositor starts only the gui-daemon (more backends with libvirt).
+	std::string backend = "local";
+	std::string gui_socket;             // external: the agent's socket path
+	std::vector<std::string> autostart; // local: programs started inside the domain
 	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..1024
 };
 

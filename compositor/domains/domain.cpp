@@ -66,6 +66,11 @@ void Domain::start()
 		wlr_log_errno(WLR_ERROR, "domain %s: cannot create %s", name().c_str(), dir.c_str());
 		return;
 	}
+	if (config_.backend == "external") {
+		if (daemon_pid_ <= 0)
+			start_daemon();
+		return;
+	}
 	if (agent_pid_ <= 0)
 		start_agent();
 	else if (agent_ready_ && daemon_pid_ <= 0)
@@ -164,8 +169,9 @@ void Domain::start_daemon()
 	});
 
 	ProcessSpec spec;
-	spec.argv = {helper_path("bulkhead-gui-daemon"), "--domain", name(), "--transport",
-		"local:" + runtime_dir() + "/gui.sock", "--region-size",
+	const std::string socket = config_.backend == "external" ? config_.gui_socket : runtime_dir() + "/gui.sock";
+	spec.argv = {helper_path("bulkhead-gui-daemon"), "--domain", name(), "--transport", "local:" + socket,
+		"--region-size",
 		std::to_string(static_cast<uint64_t>(config_.shared_memory_mib) << 20)};
 	spec.env = {{"WAYLAND_SOCKET", std::to_string(wayland_fd_number)}};
 	spec.unset_env = {"WAYLAND_DISPLAY", "DISPLAY"};

@@ -186,6 +186,15 @@ TEST_CASE("domains are checked", "[config]")
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nshared_memory_mib = 8"), Catch::Contains("shared_memory_mib"));
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\ncolour = \"red\""), Catch::Contains("unknown key"));
 	CHECK_THAT(error_of("domain = 3"), Catch::Contains("[[domain]] tables"));
+	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\""), Catch::Contains("domain[1].gui_socket") &&
+		Catch::Contains("missing"));
+	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\"\ngui_socket = \"rel/x\""),
+		Catch::Contains("absolute"));
+	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\"\ngui_socket = \"/x\"\nautostart = []"),
+		Catch::Contains(":6: key 'domain[1].autostart'"));
+	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\ngui_socket = \"/x\""), Catch::Contains("only an external domain"));
+	const Config ext = parse("[[domain]]\nname = \"vm\"\nbackend = \"external\"\ngui_socket = \"/run/vm/gui.sock\"");
+	CHECK(ext.domains.at(0).gui_socket == "/run/vm/gui.sock");
 }
 
 TEST_CASE("a theme that cannot be found is the config's error", "[config]")
