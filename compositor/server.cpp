@@ -245,6 +245,16 @@ void Server::handle_new_decoration(wlr_xdg_toplevel_decoration_v1 *decoration)
 	decorations_.push_back(std::make_unique<Decoration>(*this, decoration));
 }
 
+void Server::set_xray(bool on)
+{
+	if (on == xray_)
+		return;
+	xray_ = on;
+	wlr_log(WLR_INFO, "x-ray %s", on ? "on" : "off");
+	for (const auto &view : views_)
+		view->set_xray(on);
+}
+
 void Server::add_view(std::unique_ptr<View> view)
 {
 	views_.push_front(std::move(view));

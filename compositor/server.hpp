@@ -66,6 +66,10 @@ public:
 
 	std::list<std::unique_ptr<Decoration>> &decorations() { return decorations_; }
 
+	// While the X-ray key is held every VM window shows whose it is.
+	void set_xray(bool on);
+	bool xray() const { return xray_; }
+
 	// pids the user started through a binding, for focus-on-map decisions.
 	bool take_user_launch(pid_t client_pid);
 
@@ -104,6 +108,7 @@ private:
 	std::list<std::pair<pid_t, int64_t>> user_launches_; // pid, launch time (ms)
 	std::list<std::unique_ptr<Decoration>> decorations_;
 
+	bool xray_ = false;
 	wl_event_source *sigint_ = nullptr, *sigterm_ = nullptr, *sigchld_ = nullptr;
 	Listener new_output_;
 	Listener new_input_;

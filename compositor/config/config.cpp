@@ -253,7 +253,7 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 {
 	const Reader r(path_for_errors);
 	const toml::table root = toml_reader::parse(text, path_for_errors);
-	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain"});
+	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain", "xray_key"});
 
 	Config cfg;
 	cfg.path = path_for_errors;
@@ -292,6 +292,14 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 				r.fail(*array->get(i), join(path, "name"), "output '" + out.name + "' is configured twice");
 			cfg.outputs.push_back(out);
 		}
+	}
+	if (const auto *n = root.get("xray_key")) {
+		const std::string name = r.string(*n, "xray_key");
+		std::string error;
+		auto combo = parse_key_combo(name, &error);
+		if (!combo || combo->modifiers)
+			r.fail(*n, "xray_key", combo ? "must be a single key without modifiers" : error);
+		cfg.xray_keysym = combo->keysym;
 	}
 	if (const auto *n = root.get("bindings"))
 		read_bindings(r, r.table(*n, "bindings"), cfg.bindings);

@@ -101,6 +101,7 @@ struct Config {
 	KeyboardConfig keyboard;
 	std::vector<OutputConfig> outputs;
 	std::vector<Keybinding> bindings;   // defaults merged with the user's
+	uint32_t xray_keysym = 0xff14;      // held to reveal every VM window's domain (default Scroll_Lock)
 	std::vector<std::string> autostart; // host commands run once at start-up
 	std::vector<DomainConfig> domains;
 };

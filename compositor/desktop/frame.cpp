@@ -3,6 +3,8 @@
 #include "compat.hpp"
 #include "desktop/title_buffer.hpp"
 
+#include <algorithm>
+
 namespace bulkhead {
 
 Frame::Frame(wlr_scene_tree *parent, const Theme &theme, const LabelStyle &style)
@@ -66,6 +68,34 @@ void Frame::set_scale(float scale)
 		return;
 	scale_ = scale;
 	update_text();
+}
+
+void Frame::set_xray(bool on, const std::string &domain)
+{
+	if (xray_tint_) {
+		wlr_scene_node_destroy(&xray_tint_->node);
+		xray_tint_ = nullptr;
+	}
+	if (xray_name_) {
+		wlr_scene_node_destroy(&xray_name_->node);
+		xray_name_ = nullptr;
+	}
+	if (!on || width_ <= 0 || height_ <= 0)
+		return;
+	const int x = metrics_.border, y = metrics_.border + metrics_.title;
+	Colour tint = style_.focused.border;
+	tint.a = 0.55f;
+	xray_tint_ = compat::scene_rect_create(tree_, width_, height_, tint);
+	wlr_scene_node_set_position(&xray_tint_->node, x, y);
+	const int size = std::clamp(height_ / 6, 12, 96);
+	const int text_h = std::min(height_, size * 2);
+	if (wlr_buffer *buffer = render_title(domain, "DejaVu Sans Bold " + std::to_string(size * 3 / 4) + "px",
+		    style_.focused.title_text, width_, text_h, scale_, true)) {
+		xray_name_ = compat::scene_buffer_create(tree_, buffer);
+		wlr_buffer_drop(buffer);
+		wlr_scene_buffer_set_dest_size(xray_name_, width_, text_h);
+		wlr_scene_node_set_position(&xray_name_->node, x, y + (height_ - text_h) / 2);
+	}
 }
 
 void Frame::update_colours()

@@ -26,6 +26,9 @@ public:
 	// True when the text changed.
 	bool set_title(const std::string &text);
 	void set_scale(float scale);
+	// X-ray: the content tinted with the label colour and the domain's name
+	// drawn large over it, so a window faked inside a VM's pixels shows whose it is.
+	void set_xray(bool on, const std::string &domain);
 
 	const FrameMetrics &metrics() const { return metrics_; }
 	const FrameColours &colours() const { return focused_ ? style_.focused : style_.unfocused; }
@@ -41,6 +44,8 @@ private:
 	std::array<wlr_scene_rect *, 4> borders_{}; // top, bottom, left, right
 	wlr_scene_rect *title_background_ = nullptr;
 	wlr_scene_buffer *title_text_ = nullptr;
+	wlr_scene_rect *xray_tint_ = nullptr;
+	wlr_scene_buffer *xray_name_ = nullptr;
 	std::string title_;
 	int width_ = 0, height_ = 0;
 	float scale_ = 1.0f;

@@ -49,7 +49,7 @@ const wlr_buffer_impl cairo_buffer_impl = {
 } // namespace
 
 wlr_buffer *render_title(const std::string &text, const std::string &font, const Colour &colour,
-	int width, int height, float scale)
+	int width, int height, float scale, bool centred)
 {
 	if (width <= 0 || height <= 0 || scale <= 0)
 		return nullptr;
@@ -72,6 +72,8 @@ wlr_buffer *render_title(const std::string &text, const std::string &font, const
 	const int padding = 6;
 	pango_layout_set_width(layout, std::max(0, width - 2 * padding) * PANGO_SCALE);
 	pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+	if (centred)
+		pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
 	pango_layout_set_text(layout, text.c_str(), static_cast<int>(text.size()));
 
 	int text_w = 0, text_h = 0;

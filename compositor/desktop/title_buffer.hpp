@@ -11,9 +11,9 @@ namespace bulkhead {
 
 // A new buffer (the caller drops it with wlr_buffer_drop) of width x height
 // logical pixels times `scale`, transparent, with `text` drawn in `font`,
-// vertically centred, ellipsized at the end so the start (the trusted "[name]"
+// vertically centred (and horizontally with `centred`), ellipsized at the end so the start (the trusted "[name]"
 // prefix) always shows. nullptr when width or height is not positive.
 wlr_buffer *render_title(const std::string &text, const std::string &font, const Colour &colour,
-	int width, int height, float scale);
+	int width, int height, float scale, bool centred = false);
 
 } // namespace bulkhead

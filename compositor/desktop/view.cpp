@@ -92,6 +92,7 @@ void View::handle_map()
 		place_initially();
 	mapped_ = true;
 	wlr_scene_node_set_enabled(compat::node(tree_), true);
+	set_xray(server_.xray());
 	wlr_log(WLR_INFO, "view map %s outer=%s content=%s", describe().c_str(),
 		rect_text(outer()).c_str(), rect_text(content()).c_str());
 	server_.seat().handle_view_mapped(this);
@@ -140,6 +141,7 @@ void View::handle_commit()
 	width_ = geometry.width;
 	height_ = geometry.height;
 	frame_->set_content_size(width_, height_);
+	set_xray(server_.xray());
 	if (resize_edges_ & (EdgeLeft | EdgeTop)) {
 		const FrameMetrics &m = frame_->metrics();
 		int x = x_, y = y_;
@@ -211,6 +213,12 @@ void View::stack_below(View *other)
 	auto below = std::find_if(views.begin(), views.end(), [other](const auto &v) { return v.get() == other; });
 	if (self != views.end() && below != views.end())
 		views.splice(std::next(below), views, self);
+}
+
+void View::set_xray(bool on)
+{
+	if (is_vm())
+		frame_->set_xray(on && mapped_, domain_);
 }
 
 void View::close()

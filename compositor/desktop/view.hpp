@@ -41,6 +41,8 @@ public:
 	void set_focused(bool focused);
 	bool focused() const { return focused_; }
 	void raise();
+	void set_xray(bool on);
+	bool is_vm() const { return domain_ != "dom0"; }
 	void stack_below(View *other);
 	void close();
 

@@ -49,6 +49,18 @@ void Keyboard::handle_key(void *data)
 	auto *event = static_cast<compat::KeyboardKeyEvent *>(data);
 	const uint32_t keycode = event->keycode + 8; // evdev to xkb
 
+	// The X-ray key works while held; neither its press nor its release reaches a client.
+	{
+		const xkb_keysym_t *syms = nullptr;
+		const xkb_layout_index_t layout = xkb_state_key_get_layout(keyboard_->xkb_state, keycode);
+		const int n = xkb_keymap_key_get_syms_by_level(keyboard_->keymap, keycode, layout, 0, &syms);
+		for (int i = 0; i < n; ++i)
+			if (syms[i] == seat_.server().config().xray_keysym) {
+				seat_.server().set_xray(event->state == WL_KEYBOARD_KEY_STATE_PRESSED);
+				return;
+			}
+	}
+
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		// Bindings match the unshifted keysym of the first level, so Super+Shift+q
 		// is written with the letter, not with 'Q'.

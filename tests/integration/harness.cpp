@@ -195,24 +195,30 @@ int count_different(const Image &a, const Image &b, const Rect &r, int tolerance
 	return n;
 }
 
-std::optional<std::string> compare_reference(const Image &actual, const std::string &name, int tolerance, int max_bad)
+std::optional<std::string> compare(const Image &full, const std::string &reference_path, const Rect &region,
+	int tolerance, int max_bad)
 {
-	const std::string reference_path = env_or("BULKHEAD_REFERENCE_DIR", "tests/reference") + "/" + name + ".png";
+	const Image actual = full.crop(region);
 	if (env_or("BULKHEAD_UPDATE_REFERENCES", "") == "1") {
 		actual.save_png(reference_path);
 		return std::nullopt;
 	}
+	std::string name = std::filesystem::path(reference_path).filename().string();
+	if (name.size() > 4 && name.substr(name.size() - 4) == ".png")
+		name.resize(name.size() - 4);
 	const std::string out = env_or("BULKHEAD_TEST_OUTPUT", ".");
+	const std::string actual_path = out + "/" + name + "-actual.png", diff_path = out + "/" + name + "-diff.png";
 	const Image reference = Image::load_png(reference_path);
 	if (reference.empty()) {
-		actual.save_png(out + "/" + name + "-actual.png");
-		return "no reference image " + reference_path + " (actual written to " + out + "/" + name + "-actual.png)";
+		actual.save_png(actual_path);
+		return "no reference image " + reference_path + " (actual written to " + actual_path +
+			"; create it with BULKHEAD_UPDATE_REFERENCES=1 and look at it)";
 	}
 	if (reference.width() != actual.width() || reference.height() != actual.height()) {
-		actual.save_png(out + "/" + name + "-actual.png");
+		actual.save_png(actual_path);
 		return "size " + std::to_string(actual.width()) + "x" + std::to_string(actual.height()) +
 			" differs from the reference's " + std::to_string(reference.width()) + "x" +
-			std::to_string(reference.height());
+			std::to_string(reference.height()) + " (" + reference_path + "); actual written to " + actual_path;
 	}
 	Image diff(actual.width(), actual.height());
 	int bad = 0;
@@ -228,11 +234,17 @@ std::optional<std::string> compare_reference(const Image &actual, const std::str
 		}
 	if (bad <= max_bad)
 		return std::nullopt;
-	actual.save_png(out + "/" + name + "-actual.png");
-	diff.save_png(out + "/" + name + "-diff.png");
+	actual.save_png(actual_path);
+	diff.save_png(diff_path);
 	return std::to_string(bad) + " pixels differ from " + reference_path + " by more than " +
-		std::to_string(tolerance) + " (at most " + std::to_string(max_bad) + " may); see " + out + "/" + name +
-		"-actual.png and " + name + "-diff.png";
+		std::to_string(tolerance) + " per channel (at most " + std::to_string(max_bad) + " may); see " +
+		actual_path + " and " + diff_path;
+}
+
+std::optional<std::string> compare_reference(const Image &actual, const std::string &name, int tolerance, int max_bad)
+{
+	return compare(actual, env_or("BULKHEAD_REFERENCE_DIR", "tests/reference") + "/" + name + ".png",
+		{0, 0, actual.width(), actual.height()}, tolerance, max_bad);
 }
 
 RunResult run(const std::vector<std::string> &argv, const Env &env, std::chrono::milliseconds timeout)
@@ -301,8 +313,20 @@ Compositor::Compositor(const std::string &config_toml, bool wait_ready, const En
 	const bool ready = wait_until([&] {
 		return stdout_text().find("WAYLAND_DISPLAY=" + socket_ + "\n") != std::string::npos || !running();
 	}, 15s);
-	if (!ready || !running())
-		FAIL("the compositor did not start; its log:\n" << log_text());
+	if (!ready || !running()) {
+		// FAIL throws out of the constructor, so the destructor will not run:
+		// clean up here, keeping the log for the message.
+		const std::string log = log_text();
+		const bool exited = !running();
+		if (!status_)
+			stop_group(pid_);
+		std::error_code ec;
+		std::filesystem::remove_all(runtime_dir_, ec);
+		if (exited)
+			FAIL("the compositor exited (status " << status_.value_or(-1) << ") before it was ready; its stderr:\n"
+							      << log);
+		FAIL("the compositor printed no WAYLAND_DISPLAY line within 15 s; its stderr:\n" << log);
+	}
 }
 
 Compositor::~Compositor()

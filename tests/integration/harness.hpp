@@ -41,6 +41,7 @@ public:
 	bool empty() const { return pixels_.empty(); }
 	Rgba &at(int x, int y) { return pixels_[static_cast<std::size_t>(y) * width_ + x]; }
 	const Rgba &at(int x, int y) const { return pixels_[static_cast<std::size_t>(y) * width_ + x]; }
+	Rgba pixel(int x, int y) const { return at(x, y); }
 	Image crop(const Rect &r) const;
 
 	// Fraction (0..1) of the pixels in r within tolerance of colour.
@@ -62,6 +63,22 @@ int count_different(const Image &a, const Image &b, const Rect &r, int tolerance
 // and returns a message naming them; on success returns nullopt. With
 // BULKHEAD_UPDATE_REFERENCES=1 it (re)writes the reference instead.
 std::optional<std::string> compare_reference(const Image &actual, const std::string &name, int tolerance, int max_bad);
+// The same with an explicit reference path and the region of `actual` to
+// compare (the reference has the region's size); the output files are named
+// after the reference's file name without ".png".
+std::optional<std::string> compare(const Image &actual, const std::string &reference_png_path, const Rect &region,
+	int tolerance, int max_bad);
+
+// Fraction (0..1) of the pixels in rect within tolerance of colour.
+inline double expect_rect_colour(const Image &img, const Rect &rect, const Rgba &colour, int tolerance)
+{
+	return img.fraction(rect, colour, tolerance);
+}
+// How many pixels in rect are not within tolerance of colour (e.g. title text).
+inline int count_pixels_not(const Image &img, const Rect &rect, const Rgba &colour, int tolerance)
+{
+	return img.count_not(rect, colour, tolerance);
+}
 
 struct RunResult {
 	int status = -1; // exit status, or 128 + signal

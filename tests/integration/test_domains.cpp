@@ -223,3 +223,44 @@ TEST_CASE("only gui-daemons see the domain protocol, and they see nothing that r
 	CHECK_THAT(r.output, Catch::Contains("zwlr_screencopy_manager_v1\n"));
 	CHECK_THAT(r.output, !Catch::Contains("bulkhead_domain_manager_v1"));
 }
+
+TEST_CASE("holding the X-ray key shows every VM window's domain over its content", "[domains]")
+{
+	Compositor c(domains_config("/dev/null", false));
+	Client host(c, foot("host-term"));
+	auto host_window = wait_for_window(c, "host-term");
+	auto guest = wait_for_window(c, "guest-term", 20s);
+	REQUIRE(host_window);
+	REQUIRE(guest);
+	c.inject({"move", "1270", "710"});
+	// Where neither window overlaps the other.
+	auto spot = uncovered_point(guest->content, {host_window->outer});
+	REQUIRE(spot);
+	Image before;
+	REQUIRE(wait_until([&] {
+		before = c.screenshot();
+		return before.fraction(guest->content, rgba(theme().background), 2) < 0.1;
+	}));
+	const Rgba plain = before.at(spot->first, spot->second);
+
+	c.inject({"keydown", "Scroll_Lock"});
+	REQUIRE(c.wait_for_log("x-ray on"));
+	Image xray;
+	REQUIRE(wait_until([&] {
+		xray = c.screenshot();
+		return !xray.at(spot->first, spot->second).near(plain, 8);
+	}));
+	// The guest's content is tinted toward its label colour, red.
+	const Rgba tinted = xray.at(spot->first, spot->second);
+	CHECK(tinted.r > plain.r + 60);
+	CHECK(tinted.g <= plain.g + 5);
+	// The host window is not.
+	CHECK(xray.fraction(host_window->content, before.at(host_window->content.x + 5, host_window->content.y + host_window->content.height - 5), 2) > 0.5);
+	// The domain's name is drawn large across the middle of the guest's content.
+	const Rect band{guest->content.x, guest->content.y + guest->content.height / 2 - 40, guest->content.width, 80};
+	CHECK(xray.count_not(band, tinted, 8) > 500);
+
+	c.inject({"keyup", "Scroll_Lock"});
+	REQUIRE(c.wait_for_log("x-ray off"));
+	CHECK(wait_until([&] { return c.screenshot().at(spot->first, spot->second).near(plain, 8); }));
+}

@@ -187,3 +187,67 @@ TEST_CASE("a bad config exits with code 2 and names the file, the line and the k
 		CHECK(r.status == 2);
 	}
 }
+
+TEST_CASE("the harness's PNG round trip and reference comparison", "[harness]")
+{
+	char dir[] = "/tmp/bulkhead-harness-XXXXXX";
+	REQUIRE(mkdtemp(dir));
+	const std::string d = dir;
+	Image img(40, 30);
+	for (int y = 0; y < 30; ++y)
+		for (int x = 0; x < 40; ++x)
+			img.at(x, y) = {static_cast<uint8_t>(x * 6), static_cast<uint8_t>(y * 8), 77, 255};
+	img.save_png(d + "/ref.png");
+	const Image back = Image::load_png(d + "/ref.png");
+	REQUIRE(back.width() == 40);
+	REQUIRE(back.height() == 30);
+	CHECK(count_different(img, back, {0, 0, 40, 30}, 0) == 0);
+	CHECK(back.pixel(5, 7).r == 30);
+	CHECK(back.pixel(5, 7).g == 56);
+
+	// A bigger image whose region at (10,20) is the reference.
+	Image screen(100, 100);
+	for (int y = 0; y < 30; ++y)
+		for (int x = 0; x < 40; ++x)
+			screen.at(10 + x, 20 + y) = img.at(x, y);
+	CHECK_FALSE(compare(screen, d + "/ref.png", {10, 20, 40, 30}, 0, 0));
+
+	// Within tolerance, and a few bad pixels allowed.
+	screen.at(10, 20).r += 3;
+	CHECK_FALSE(compare(screen, d + "/ref.png", {10, 20, 40, 30}, 3, 0));
+	for (int i = 0; i < 5; ++i)
+		screen.at(20 + i, 30).g ^= 0x80;
+	CHECK_FALSE(compare(screen, d + "/ref.png", {10, 20, 40, 30}, 3, 5));
+
+	// One too many: both images are written and named.
+	const std::string old_output = env_or("BULKHEAD_TEST_OUTPUT", "");
+	setenv("BULKHEAD_TEST_OUTPUT", dir, 1);
+	screen.at(45, 45).b ^= 0x80;
+	auto failure = compare(screen, d + "/ref.png", {10, 20, 40, 30}, 3, 5);
+	REQUIRE(failure);
+	CHECK_THAT(*failure, Catch::Contains("6 pixels differ") && Catch::Contains(d + "/ref-actual.png") &&
+			Catch::Contains(d + "/ref-diff.png"));
+	const Image diff = Image::load_png(d + "/ref-diff.png");
+	REQUIRE(diff.width() == 40);
+	CHECK(diff.pixel(35, 25).r == 255);
+	CHECK(diff.pixel(35, 25).g == 0);
+	CHECK(diff.pixel(0, 0).r == 0);
+	CHECK(count_different(Image::load_png(d + "/ref-actual.png"), screen.crop({10, 20, 40, 30}), {0, 0, 40, 30}, 0) == 0);
+
+	// A size mismatch or a missing reference fails with a clear message.
+	failure = compare(screen, d + "/ref.png", {10, 20, 41, 30}, 3, 5);
+	REQUIRE(failure);
+	CHECK_THAT(*failure, Catch::Contains("41x30") && Catch::Contains("40x30"));
+	failure = compare(screen, d + "/missing.png", {0, 0, 10, 10}, 3, 5);
+	REQUIRE(failure);
+	CHECK_THAT(*failure, Catch::Contains("no reference image"));
+	if (old_output.empty())
+		unsetenv("BULKHEAD_TEST_OUTPUT");
+	else
+		setenv("BULKHEAD_TEST_OUTPUT", old_output.c_str(), 1);
+
+	CHECK(expect_rect_colour(screen, {0, 0, 10, 10}, {0, 0, 0, 255}, 0) == 1.0);
+	CHECK(count_pixels_not(screen, {0, 0, 10, 10}, {0, 0, 0, 255}, 0) == 0);
+	CHECK(count_pixels_not(screen, {10, 20, 2, 2}, {0, 0, 0, 255}, 0) == 4);
+	std::filesystem::remove_all(dir);
+}

@@ -5,6 +5,7 @@
 //   bulkhead-inject click X Y [left|right|middle]
 //   bulkhead-inject press|release left|right|middle
 //   bulkhead-inject key COMBO...        e.g. key Super+Shift+q, key h i Return
+//   bulkhead-inject keydown|keyup KEY   holds or lets go of one key (e.g. Scroll_Lock)
 //   bulkhead-inject type TEXT           printable ASCII through the us layout
 //   bulkhead-inject drag X1 Y1 X2 Y2 [left|right] [--mods Super+Shift]
 //   bulkhead-inject globals             lists the globals a host client sees
@@ -207,6 +208,13 @@ void run(wl_display *display, const std::vector<std::string> &args)
 			combo(keymap, args[i]);
 			wl_display_roundtrip(display); // one key at a time, as a person types
 		}
+	} else if (verb == "keydown" || verb == "keyup") {
+		need(2);
+		const Keymap keymap;
+		const xkb_keysym_t sym = xkb_keysym_from_name(args[1].c_str(), XKB_KEYSYM_NO_FLAGS);
+		if (sym == XKB_KEY_NoSymbol)
+			throw UsageError("unknown key '" + args[1] + "'");
+		key(keymap.lookup(sym).first, verb == "keydown");
 	} else if (verb == "type") {
 		need(2);
 		const Keymap keymap;

@@ -152,7 +152,11 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 	// The theme line is line 1 of every test file.
 	CHECK(error_of("terminl = \"foot\"") ==
 		"/cfg/config.toml:2: key 'terminl': unknown key (known keys here: theme, terminal, autostart, "
-		"keyboard, output, bindings, domain)");
+		"keyboard, output, bindings, domain, xray_key)");
+	CHECK_THAT(error_of("xray_key = \"Super+x\""), Catch::Contains("key 'xray_key': must be a single key"));
+	CHECK_THAT(error_of("xray_key = \"Nope\""), Catch::Contains("key 'xray_key': unknown key 'Nope'"));
+	CHECK(parse("xray_key = \"Pause\"").xray_keysym == 0xff13);
+	CHECK(parse("").xray_keysym == 0xff14); // Scroll_Lock
 	CHECK_THAT(error_of("\n\n[keyboard]\nlayot = \"us\""), Catch::Contains("config.toml:5: key 'keyboard.layot'"));
 	CHECK_THAT(error_of("terminal = 5"), Catch::Contains(":2: key 'terminal': must be a string"));
 	CHECK_THAT(error_of("[[output]]\nname = \"X\"\nmode = \"1280by720\""),
