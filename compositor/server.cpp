@@ -107,8 +107,9 @@ Server::~Server()
 	new_decoration_.disconnect();
 	wlr_backend_destroy(backend_); // destroys outputs and input devices
 	outputs_.clear();
-	compat::scene_destroy(scene_);
+	// The scene listens to the layout's destroy, so the layout goes first.
 	wlr_output_layout_destroy(output_layout_);
+	compat::scene_destroy(scene_);
 	wlr_allocator_destroy(allocator_);
 	wlr_renderer_destroy(renderer_);
 	wl_display_destroy(display_);

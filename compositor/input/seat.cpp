@@ -34,6 +34,9 @@ Seat::~Seat()
 {
 	keyboards_.clear();
 	pointer_destroy_listeners_.clear();
+	// Leave the cursor's signals before the cursor goes.
+	for (Listener *l : {&cursor_motion_, &cursor_motion_absolute_, &cursor_button_, &cursor_axis_, &cursor_frame_})
+		l->disconnect();
 	wlr_xcursor_manager_destroy(xcursor_manager_);
 	wlr_cursor_destroy(cursor_);
 }

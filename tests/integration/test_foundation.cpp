@@ -251,3 +251,25 @@ TEST_CASE("the harness's PNG round trip and reference comparison", "[harness]")
 	CHECK(count_pixels_not(screen, {10, 20, 2, 2}, {0, 0, 0, 255}, 0) == 4);
 	std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("Super+Shift+E exits the compositor cleanly", "[foundation]")
+{
+	Compositor c(base_config());
+	c.inject({"key", "Super+Shift+e"});
+	const auto status = c.wait_exit(10s);
+	REQUIRE(status);
+	CHECK(*status == 0);
+}
+
+TEST_CASE("it runs nested inside another Wayland compositor", "[foundation]")
+{
+	Compositor outer(base_config());
+	// No WLR_BACKENDS: wlroots picks the Wayland backend because WAYLAND_DISPLAY is set.
+	Client inner(outer, {env_or("BULKHEAD_BIN", "bulkhead"), "--config", outer.config_path(), "--socket", "wayland-nested"},
+		{{"WLR_RENDERER", "pixman"}, {"WLR_LIBINPUT_NO_DEVICES", "1"}});
+	// The nested compositor's output is a window on the outer one.
+	auto w = outer.wait_for_log("view map id=\\d+ domain=dom0 title=\"([^\"]*)\"", 15s);
+	REQUIRE(w);
+	CHECK_THAT((*w)[1], Catch::Contains("WL-1"));
+	CHECK(inner.running());
+}
