@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include "bulkhead-domain-v1-client-protocol.h"
+#include "viewporter-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
 
@@ -210,6 +211,8 @@ void Daemon::handle_global(wl_registry *registry, uint32_t name, const char *int
 	} else if (i == zxdg_decoration_manager_v1_interface.name)
 		decorations_ = static_cast<zxdg_decoration_manager_v1 *>(
 			wl_registry_bind(registry, name, &zxdg_decoration_manager_v1_interface, 1));
+	else if (i == wp_viewporter_interface.name)
+		viewporter_ = static_cast<wp_viewporter *>(wl_registry_bind(registry, name, &wp_viewporter_interface, 1));
 	else if (i == bulkhead_domain_manager_v1_interface.name) {
 		domain_manager_ = static_cast<bulkhead_domain_manager_v1 *>(
 			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, 1));
@@ -425,6 +428,8 @@ void Daemon::create_window(const wire::CreateWindow &m)
 	w->popup_x = m.x;
 	w->popup_y = m.y;
 	w->surface = wl_compositor_create_surface(compositor_);
+	if (viewporter_)
+		w->viewport = wp_viewporter_get_viewport(viewporter_, w->surface);
 	if (!m.parent) {
 		w->xdg = xdg_wm_base_get_xdg_surface(wm_base_, w->surface);
 		xdg_surface_add_listener(w->xdg, &surface_listener, w.get());
@@ -492,6 +497,8 @@ void Daemon::destroy_window(uint32_t id)
 			pointer_window_ = 0;
 		if (w.frame)
 			wl_callback_destroy(w.frame);
+		if (w.viewport)
+			wp_viewport_destroy(w.viewport);
 		if (w.popup)
 			xdg_popup_destroy(w.popup);
 		if (w.toplevel)
@@ -536,6 +543,22 @@ void Daemon::attach(Window &w, const wire::Attach &a)
 		a.format == wire::format_xrgb8888 ? WL_SHM_FORMAT_XRGB8888 : WL_SHM_FORMAT_ARGB8888);
 	wl_buffer_add_listener(buffer, &buffer_listener, new BufferRecord{this, w.id, a.offset});
 	wl_surface_attach(w.surface, buffer, 0, 0);
+	// A guest window never shows larger than the output: whatever lies beyond is
+	// cut off, so no VM can cover the whole screen with one window.
+	const int32_t shown_w = std::min<int32_t>(static_cast<int32_t>(a.width), output_width_);
+	const int32_t shown_h = std::min<int32_t>(static_cast<int32_t>(a.height), output_height_);
+	const bool crop = shown_w < static_cast<int32_t>(a.width) || shown_h < static_cast<int32_t>(a.height);
+	if (w.viewport && (crop || w.cropped)) {
+		if (crop) {
+			wp_viewport_set_source(w.viewport, 0, 0, wl_fixed_from_int(shown_w), wl_fixed_from_int(shown_h));
+			wp_viewport_set_destination(w.viewport, shown_w, shown_h);
+		} else {
+			wp_viewport_set_source(w.viewport, wl_fixed_from_int(-1), wl_fixed_from_int(-1), wl_fixed_from_int(-1),
+				wl_fixed_from_int(-1));
+			wp_viewport_set_destination(w.viewport, -1, -1);
+		}
+		w.cropped = crop;
+	}
 	if (a.damage.empty())
 		wl_surface_damage_buffer(w.surface, 0, 0, INT32_MAX, INT32_MAX);
 	for (const auto &d : a.damage)

@@ -25,6 +25,8 @@ struct xdg_toplevel;
 struct xdg_popup;
 struct zxdg_decoration_manager_v1;
 struct bulkhead_domain_manager_v1;
+struct wp_viewporter;
+struct wp_viewport;
 
 namespace bulkhead::daemon {
 
@@ -45,6 +47,8 @@ struct Window {
 	uint32_t parent = 0;
 	int32_t popup_x = 0, popup_y = 0;
 	wl_surface *surface = nullptr;
+	wp_viewport *viewport = nullptr; // crops content larger than the output
+	bool cropped = false;
 	xdg_surface *xdg = nullptr;
 	xdg_toplevel *toplevel = nullptr;
 	xdg_popup *popup = nullptr;
@@ -132,6 +136,7 @@ private:
 	xdg_wm_base *wm_base_ = nullptr;
 	zxdg_decoration_manager_v1 *decorations_ = nullptr;
 	bulkhead_domain_manager_v1 *domain_manager_ = nullptr;
+	wp_viewporter *viewporter_ = nullptr;
 	wl_shm_pool *pool_ = nullptr;
 
 	int guest_fd_ = -1;

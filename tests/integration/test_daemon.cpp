@@ -138,3 +138,17 @@ TEST_CASE("guest rule violations end that domain's GUI connection", "[daemon]")
 		expect_rule("the agent did not answer a ping", [](FakeAgent &) {});
 	}
 }
+
+TEST_CASE("a guest window larger than the output is cut to the output's size", "[daemon]")
+{
+	Compositor c(base_config());
+	FakeAgent agent(c.runtime_dir() + "/fake-agent.sock");
+	auto daemon = start_daemon(c, agent.path());
+	agent.accept_daemon();
+	agent.handshake();
+	agent.show_window(0xff3366ff, 1, 2000, 1000, "huge");
+	auto w = wait_for_window(c, "huge");
+	REQUIRE(w);
+	CHECK(w->content.width == 1280);
+	CHECK(w->content.height == 720);
+}
