@@ -6,6 +6,7 @@
 #include "server.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace bulkhead {
 
@@ -192,13 +193,14 @@ void Seat::begin_client_resize(View *view, uint32_t serial, uint32_t edges)
 void Seat::process_motion(uint32_t time_msec)
 {
 	if (mode_ == Mode::Move && grab_view_) {
-		grab_view_->move_to(grab_geometry_.x + static_cast<int>(cursor_->x - grab_x_),
-			grab_geometry_.y + static_cast<int>(cursor_->y - grab_y_));
+		// Rounded, not truncated: the cursor's position is fractional.
+		grab_view_->move_to(grab_geometry_.x + static_cast<int>(std::lround(cursor_->x - grab_x_)),
+			grab_geometry_.y + static_cast<int>(std::lround(cursor_->y - grab_y_)));
 		return;
 	}
 	if (mode_ == Mode::Resize && grab_view_) {
-		const Rect r = resize_rect(grab_geometry_, grab_edges_, static_cast<int>(cursor_->x - grab_x_),
-			static_cast<int>(cursor_->y - grab_y_), grab_view_->size_limits());
+		const Rect r = resize_rect(grab_geometry_, grab_edges_, static_cast<int>(std::lround(cursor_->x - grab_x_)),
+			static_cast<int>(std::lround(cursor_->y - grab_y_)), grab_view_->size_limits());
 		grab_view_->request_size(r.width, r.height);
 		return;
 	}

@@ -10,10 +10,31 @@
 
 using namespace harness;
 
+namespace {
+
+// A frame exactly at `outer`: its border strips are in `border` and the lines
+// of pixels just outside them are the desktop (the title bar may have the
+// border's colour, so the strips alone do not pin the position down).
+bool frame_exactly_at(const Image &shot, const Rect &outer, const Rgba &border)
+{
+	const Rgba desktop = rgba(theme().background);
+	for (const Rect &strip : border_strips(outer, theme().border_width))
+		if (shot.fraction(strip, border, 2) <= 0.99)
+			return false;
+	for (const Rect &outside : border_strips({outer.x - 1, outer.y - 1, outer.width + 2, outer.height + 2}, 1))
+		if (shot.fraction(outside, desktop, 2) <= 0.99)
+			return false;
+	return true;
+}
+
+} // namespace
+
 
 TEST_CASE("a foot window is framed in the dom0 colour with its title", "[foundation]")
 {
 	Compositor c(base_config());
+	// Ready means exactly one line on stdout.
+	CHECK(c.stdout_text() == "WAYLAND_DISPLAY=" + c.socket() + "\n");
 	Client term(c, foot("hello"));
 	auto w = wait_for_window(c, "hello");
 	REQUIRE(w);
@@ -23,12 +44,15 @@ TEST_CASE("a foot window is framed in the dom0 colour with its title", "[foundat
 	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(w->id)));
 
 	Image shot;
+	c.inject({"move", "1270", "710"}); // the pointer's image would cover frame pixels
 	// foot draws asynchronously after mapping; wait until the content is not background.
 	REQUIRE(wait_until([&] {
 		shot = c.screenshot();
 		return shot.fraction(w->content, rgba(theme().background), 2) < 0.5;
 	}));
 	check_frame(shot, *w, theme().dom0.focused);
+	// Where the log says, to the pixel.
+	CHECK(frame_exactly_at(shot, w->outer, rgba(theme().dom0.focused.border)));
 	// The title text, pixel for pixel: "[dom0] hello" in the theme's font.
 	auto mismatch = compare_reference(shot.crop(title_crop(*w, 200)), "foot-title-focused", 24, 30);
 	INFO(mismatch.value_or(""));
@@ -97,7 +121,7 @@ TEST_CASE("a weston demo client is framed and shows its pixels", "[foundation]")
 		return shot.fraction(w->content, rgba(theme().background), 2) < 0.5;
 	}));
 	check_frame(shot, *w, theme().dom0.focused);
-	// Keys the compositor owns never reach the client, others do.
+	// The close binding works on it as on foot.
 	c.inject({"key", "Super+Shift+q"});
 	CHECK(shm.wait_exit(10s));
 }
@@ -112,10 +136,16 @@ TEST_CASE("Super+drag moves a window and Super+right-drag resizes it", "[foundat
 	c.inject({"drag", point(x), point(y), point(x + 200), point(y + 50), "left", "--mods", "Super"});
 	Image shot;
 	const Rect moved{w->outer.x + 200, w->outer.y + 50, w->outer.width, w->outer.height};
-	REQUIRE(wait_until([&] {
+	c.inject({"move", "1270", "710"}); // the pointer's image would cover frame pixels
+	// Moved by exactly the distance dragged.
+	const bool at_new_place = wait_until([&] {
 		shot = c.screenshot();
-		return shot.fraction({moved.x, moved.y, moved.width, theme().border_width}, rgba(theme().dom0.focused.border), 2) > 0.99;
-	}));
+		return frame_exactly_at(shot, moved, rgba(theme().dom0.focused.border));
+	});
+	if (!at_new_place)
+		shot.save_png(env_or("BULKHEAD_TEST_OUTPUT", ".") + "/moved-actual.png");
+	INFO("expected the frame at " << moved.x << "," << moved.y << " (screenshot: moved-actual.png)");
+	REQUIRE(at_new_place);
 	// Where it was is desktop again.
 	CHECK(shot.fraction({w->outer.x, w->outer.y, 150, 40}, rgba(theme().background), 2) == 1.0);
 
@@ -125,20 +155,30 @@ TEST_CASE("Super+drag moves a window and Super+right-drag resizes it", "[foundat
 	c.inject({"drag", point(cx), point(cy), point(cx + 120), point(cy + 80), "right", "--mods", "Super"});
 	// foot sizes to whole cells, so it ends close to, not exactly at, the request.
 	const std::regex resize_line("view resize id=" + std::to_string(w->id) +
-		" outer=\\S+ content=-?\\d+,-?\\d+,(\\d+),(\\d+)");
+		" outer=(-?\\d+),(-?\\d+),(\\d+),(\\d+) content=-?\\d+,-?\\d+,(\\d+),(\\d+)");
 	int width = 0, height = 0;
+	Rect outer{};
 	const bool grew = wait_until([&] {
 		const std::string log = c.log_text().substr(mark);
 		for (std::sregex_iterator it(log.begin(), log.end(), resize_line), end; it != end; ++it) {
-			width = std::stoi((*it)[1]);
-			height = std::stoi((*it)[2]);
+			outer = {std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])};
+			width = std::stoi((*it)[5]);
+			height = std::stoi((*it)[6]);
 		}
 		return width > w->content.width + 100 && height > w->content.height + 60;
 	});
 	INFO("last size " << width << "x" << height << " from " << w->content.width << "x" << w->content.height);
-	CHECK(grew);
+	REQUIRE(grew);
 	CHECK(width <= w->content.width + 120);
 	CHECK(height <= w->content.height + 80);
+	// The frame on screen has the new size: the top-left stays, the right and bottom borders moved out.
+	CHECK(outer.x == moved.x);
+	CHECK(outer.y == moved.y);
+	c.inject({"move", "1270", "710"});
+	CHECK(wait_until([&] {
+		shot = c.screenshot();
+		return frame_exactly_at(shot, outer, rgba(theme().dom0.focused.border));
+	}));
 }
 
 TEST_CASE("Super+Return runs the configured terminal, which gets focus", "[foundation]")
