@@ -242,6 +242,9 @@ void Agent::pointer_enter(uint32_t id, double x, double y)
 	if (!w || !w->mapped())
 		return;
 	pointer_window_ = w;
+	// Host coordinates start at the window geometry, surface ones at the buffer.
+	x += w->geometry().x;
+	y += w->geometry().y;
 	double sx = 0, sy = 0;
 	wlr_surface *surface = wlr_xdg_surface_surface_at(w->xdg(), x, y, &sx, &sy);
 	if (!surface) {
@@ -264,6 +267,8 @@ void Agent::pointer_motion(uint32_t time_msec, double x, double y)
 {
 	if (!pointer_window_)
 		return;
+	x += pointer_window_->geometry().x;
+	y += pointer_window_->geometry().y;
 	double sx = 0, sy = 0;
 	wlr_surface *surface = wlr_xdg_surface_surface_at(pointer_window_->xdg(), x, y, &sx, &sy);
 	if (surface) {

@@ -194,12 +194,35 @@ bool Window::push_frame(const pixman_region32_t *damage)
 	if (!client_buffer || !client_buffer->source)
 		return false;
 	wlr_buffer *source = client_buffer->source;
-	const uint32_t width = static_cast<uint32_t>(source->width);
-	const uint32_t height = static_cast<uint32_t>(source->height);
+
+	// Only the window geometry goes to the host: client-side shadows and
+	// margins around it stay in the guest, so the host's frame wraps the window.
+	const int scale = std::max(1, surface()->current.scale);
+	wlr_box geometry{};
+	wlr_xdg_surface_get_geometry(xdg_, &geometry);
+	int gx = std::clamp(geometry.x * scale, 0, source->width);
+	int gy = std::clamp(geometry.y * scale, 0, source->height);
+	int gw = std::min(geometry.width * scale, source->width - gx);
+	int gh = std::min(geometry.height * scale, source->height - gy);
+	if (gw <= 0 || gh <= 0) {
+		gx = gy = 0;
+		gw = source->width;
+		gh = source->height;
+	}
+	const uint32_t width = static_cast<uint32_t>(gw);
+	const uint32_t height = static_cast<uint32_t>(gh);
 
 	pixman_region32_t current;
 	pixman_region32_init(&current);
-	pixman_region32_intersect_rect(&current, damage, 0, 0, width, height);
+	pixman_region32_copy(&current, damage);
+	pixman_region32_translate(&current, -gx, -gy);
+	pixman_region32_intersect_rect(&current, &current, 0, 0, width, height);
+	if (gx != geometry_x_ || gy != geometry_y_) {
+		// The window moved inside its buffer: everything is new.
+		geometry_x_ = gx;
+		geometry_y_ = gy;
+		pixman_region32_union_rect(&current, &current, 0, 0, width, height);
+	}
 	pixman_region32_union(&unsent_damage_, &unsent_damage_, &current);
 
 	drop_buffers_not_sized(width, height);
@@ -240,7 +263,8 @@ bool Window::push_frame(const pixman_region32_t *damage)
 		const std::size_t bytes = static_cast<std::size_t>(boxes[i].x2 - boxes[i].x1) * 4;
 		for (int32_t row = boxes[i].y1; row < boxes[i].y2; ++row)
 			std::memcpy(dst_base + static_cast<std::size_t>(row) * target->stride + boxes[i].x1 * 4,
-				src_base + static_cast<std::size_t>(row) * stride + boxes[i].x1 * 4, bytes);
+				src_base + static_cast<std::size_t>(row + gy) * stride + static_cast<std::size_t>(boxes[i].x1 + gx) * 4,
+				bytes);
 	}
 	wlr_buffer_end_data_ptr_access(source);
 	pixman_region32_clear(&target->stale);
@@ -259,6 +283,13 @@ bool Window::push_frame(const pixman_region32_t *damage)
 	frame_pending_ = true;
 	agent_.send_attach(id_, *target, format, rects);
 	return true;
+}
+
+wlr_box Window::geometry() const
+{
+	wlr_box box{};
+	wlr_xdg_surface_get_geometry(xdg_, &box);
+	return box;
 }
 
 void Window::handle_buffer_release(uint64_t offset)

@@ -33,6 +33,8 @@ public:
 	wlr_surface *surface() const { return xdg_->surface; }
 	bool mapped() const { return mapped_; }
 	bool is_popup() const { return parent_ != nullptr; }
+	// The window geometry in surface coordinates: host positions are relative to its origin.
+	wlr_box geometry() const;
 
 	// Tells a (new) host about this window: create, title, hints and, when
 	// mapped, a full frame and map.
@@ -75,6 +77,7 @@ private:
 	static int handle_idle_frame(void *data);
 	std::vector<std::unique_ptr<RegionBuffer>> buffers_;
 	pixman_region32_t unsent_damage_; // client damage the host has not been told of
+	int geometry_x_ = 0, geometry_y_ = 0; // where the window starts in the client's buffer
 	uint32_t last_min_w_ = 0, last_min_h_ = 0, last_max_w_ = 0, last_max_h_ = 0;
 	Listener map_, unmap_, commit_, destroy_, new_popup_, set_title_, set_app_id_;
 };

@@ -264,3 +264,29 @@ TEST_CASE("holding the X-ray key shows every VM window's domain over its content
 	REQUIRE(c.wait_for_log("x-ray off"));
 	CHECK(wait_until([&] { return c.screenshot().at(spot->first, spot->second).near(plain, 8); }));
 }
+
+TEST_CASE("a client with its own shadow shows only its window geometry inside the frame", "[domains]")
+{
+	// weston-terminal draws client-side decorations with a wide transparent
+	// shadow around its window geometry; only the window itself crosses over.
+	Compositor c(base_config(R"(
+[[domain]]
+name = "untrusted"
+label = "orange"
+autostart = ["weston-terminal"]
+)"));
+	auto w = wait_for_window(c, "Wayland Terminal", 20s);
+	REQUIRE(w);
+	c.inject({"move", "1270", "710"});
+	Image shot;
+	const Rect left_edge{w->content.x, w->content.y, 3, w->content.height};
+	const Rect top_edge{w->content.x, w->content.y, w->content.width, 3};
+	REQUIRE(wait_until([&] {
+		shot = c.screenshot();
+		return shot.fraction(w->content, rgba(theme().background), 6) < 0.05;
+	}));
+	// No desktop shows through a shadow margin at the content's edges (the
+	// rounded corners of its own decoration let a few pixels through).
+	CHECK(shot.fraction(left_edge, rgba(theme().background), 6) < 0.02);
+	CHECK(shot.fraction(top_edge, rgba(theme().background), 6) < 0.02);
+}
