@@ -1,10 +1,10 @@
 #include "desktop/view.hpp"
 
 #include "compat.hpp"
-#include "desktop/text.hpp"
 #include "domains/domain.hpp"
 #include "input/seat.hpp"
 #include "server.hpp"
+#include "wire/codec.hpp"
 
 #include <algorithm>
 
@@ -72,7 +72,7 @@ SizeLimits View::size_limits() const
 std::string View::describe() const
 {
 	const char *title = toplevel_->title ? toplevel_->title : "";
-	return "id=" + std::to_string(id_) + " domain=" + domain_ + " title=\"" + sanitize_title(title) + "\"";
+	return "id=" + std::to_string(id_) + " domain=" + domain_ + " title=\"" + wire::clean_text(title, wire::limit::title_bytes) + "\"";
 }
 
 static std::string rect_text(const Rect &r)
@@ -280,7 +280,7 @@ void View::update_title()
 {
 	const char *title = toplevel_->title ? toplevel_->title : "";
 	// The domain's name always comes first, from the compositor's own record.
-	const std::string text = "[" + domain_ + "] " + sanitize_title(title);
+	const std::string text = "[" + domain_ + "] " + wire::clean_text(title, wire::limit::title_bytes);
 	if (frame_->set_title(text))
 		wlr_log(WLR_INFO, "view title id=%u text=\"%s\"", id_, text.c_str());
 }

@@ -1,10 +1,17 @@
 #pragma once
-// Framing, encoding and the one place where guest input is checked.
+// Framing, encoding and checking of the agent<->daemon wire protocol
+// (protocols/gui-wire.md).
 //
-// Bytes from a guest become an UntrustedMessage: its header fields and payload
-// are private and reachable only through GuestSession::accept(), which parses
-// and checks every field against the limits and the session's state and
-// returns either a checked GuestMessage or the rule that was broken.
+// Bytes from the peer become an UntrustedMessage: its header fields and payload
+// are private and reachable only through the checks in validate.cpp:
+//   - GuestSession::accept() on the daemon, for everything a guest sends;
+//   - HostSession::accept() / parse_host_message() in the agent, for what the
+//     host sends.
+// Each parses and checks every field against the limits and the session's
+// state and returns either a checked message (messages.hpp) or the rule that
+// was broken, with a reason naming the message, the window and the values.
+// The codec assumes nothing of the transport: it sees a byte stream in chunks
+// of any size.
 #include "wire/messages.hpp"
 
 #include <cstddef>
@@ -13,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -46,6 +54,8 @@ enum class Rule {
 	Unrequested,
 	BadFileName,
 	FileTooLarge,
+	RegionMismatch, // hello names a region size other than the host's
+	BadValue,       // an enumerated field (state, axis, flags, scale) out of range
 };
 
 const char *rule_name(Rule rule);
@@ -55,6 +65,8 @@ struct WireError {
 	std::string reason; // names the message, the window and the values
 };
 
+// A checked value or the rule it broke (C++20 has no std::expected).
+// value() on an error, or error() on a value, throws std::bad_variant_access.
 template <typename T>
 class Result {
 public:
@@ -65,42 +77,52 @@ public:
 	const T &value() const { return std::get<0>(v_); }
 	T &value() { return std::get<0>(v_); }
 	const WireError &error() const { return std::get<1>(v_); }
+	const T *operator->() const { return &value(); }
 
 private:
 	std::variant<T, WireError> v_;
 };
 
+// One framed message as the peer sent it. Nothing but the checks can read it.
 class UntrustedMessage {
 public:
 	// Only for logs: nothing may act on these before the check.
 	uint16_t untrusted_type() const { return type_; }
+	uint32_t untrusted_window() const { return window_; }
 	std::size_t untrusted_size() const { return payload_.size(); }
 
 private:
 	friend class Decoder;
 	friend class GuestSession;
+	friend class HostSession;
 	friend Result<HostMessage> parse_host_message(const UntrustedMessage &, const Limits &);
 	uint16_t type_ = 0;
 	uint32_t window_ = 0;
 	std::vector<uint8_t> payload_;
 };
 
-// Cuts a byte stream into messages. The peer's length field is checked against
-// the limit before any payload is buffered, so a lying length costs nothing.
+// Cuts a byte stream into messages. Accepts chunks of any size (a partial
+// header, many messages at once). The header is checked as soon as its 12
+// bytes are in: reserved flags 0 and the peer's length within max_payload,
+// before any payload is awaited, so a lying length costs nothing. Feed what
+// the transport read, then call next() until it returns nullopt; the buffer
+// then holds less than one message.
 class Decoder {
 public:
 	explicit Decoder(uint32_t max_payload) : max_payload_(max_payload) {}
+	explicit Decoder(const Limits &limits) : max_payload_(limits.max_payload) {}
 	void feed(const uint8_t *data, std::size_t size);
 	// The next whole message, nullopt when more bytes are needed, or an error
-	// after which the stream is unusable.
+	// after which the stream is unusable (every later call returns it again).
 	std::optional<Result<UntrustedMessage>> next();
 	std::size_t buffered() const { return buffer_.size() - start_; }
+	bool failed() const { return error_.has_value(); }
 
 private:
 	uint32_t max_payload_;
 	std::vector<uint8_t> buffer_;
 	std::size_t start_ = 0;
-	bool failed_ = false;
+	std::optional<WireError> error_;
 };
 
 // The daemon's record of one guest connection: handshake, live windows,
@@ -113,6 +135,7 @@ public:
 
 	bool handshake_done() const { return handshake_done_; }
 	uint16_t negotiated_minor() const { return minor_; }
+	uint64_t region_size() const { return region_size_; }
 	bool has_window(uint32_t id) const { return windows_.count(id) != 0; }
 	std::size_t window_count() const { return windows_.size(); }
 	// Popups are destroyed with their parent; these ids go with it.
@@ -139,8 +162,55 @@ private:
 };
 
 // The agent's check of what the host sends (the host is trusted, but a bug
-// there must not corrupt the guest either).
+// there must not corrupt the guest either): lengths, window ids present or 0 as
+// the type says, sizes and enumerated values in range. Stateless.
 Result<HostMessage> parse_host_message(const UntrustedMessage &untrusted, const Limits &limits);
+
+// The agent's record of its connection to the host: parse_host_message() plus
+// the handshake (welcome first and once, same major, a minor no higher than
+// ours, the region size the agent sees if it knows it) and buffer releases
+// inside the region.
+class HostSession {
+public:
+	explicit HostSession(Limits limits = {}, uint64_t region_size_seen = 0)
+		: limits_(limits), region_size_seen_(region_size_seen) {}
+
+	Result<HostMessage> accept(const UntrustedMessage &untrusted);
+
+	bool handshake_done() const { return handshake_done_; }
+	uint16_t negotiated_minor() const { return minor_; }
+	uint64_t region_size() const { return region_size_; }
+
+private:
+	Limits limits_;
+	uint64_t region_size_seen_;
+	bool handshake_done_ = false;
+	uint16_t minor_ = 0;
+	uint64_t region_size_ = 0;
+};
+
+// The checks' building blocks, exposed for tests.
+
+// Whether [offset, offset + stride x height) lies inside a region of
+// region_size bytes. Exact for any inputs: no sum or product can wrap.
+bool span_inside_region(uint64_t offset, uint64_t stride, uint64_t height, uint64_t region_size);
+
+// The cleaned copy of an untrusted string: invalid UTF-8 (bad bytes, overlong
+// forms, surrogates, truncated sequences, code points past U+10FFFF) becomes
+// U+FFFD, C0/C1 controls, DEL and line/paragraph separators become a space,
+// bidirectional overrides, isolates, marks and zero-width characters are
+// removed, runs of spaces collapse, ends are trimmed, and the result is cut at
+// a character boundary to at most max_bytes.
+std::string clean_text(std::string_view untrusted, std::size_t max_bytes);
+
+// A file name safe to create in a fixed directory: clean_text(), then no path
+// separators or shell/file-manager specials, no leading dot, dash or space.
+// nullopt when nothing usable is left, or the input is empty or too long.
+std::optional<std::string> clean_file_name(std::string_view untrusted, std::size_t max_bytes);
+
+// The fixed cursor list by name ("default", "text", "ew-resize", ...), as in
+// the CSS / cursor-shape-v1 names; nullptr for a value outside the list.
+const char *cursor_name(uint32_t shape);
 
 // Encoders append one whole message (header and payload) to `out`.
 void encode(std::vector<uint8_t> &out, const Hello &m);
@@ -178,6 +248,15 @@ void encode(std::vector<uint8_t> &out, const ClipboardRequest &m);
 void encode(std::vector<uint8_t> &out, const ClipboardSet &m);
 void encode(std::vector<uint8_t> &out, const Ping &m);
 void encode(std::vector<uint8_t> &out, const Output &m);
+
+// The same, as a new byte vector.
+template <typename M>
+std::vector<uint8_t> to_bytes(const M &m)
+{
+	std::vector<uint8_t> out;
+	encode(out, m);
+	return out;
+}
 
 // A raw message, for tests that must send what no encoder would.
 void encode_raw(std::vector<uint8_t> &out, uint16_t type, uint32_t window, const std::vector<uint8_t> &payload,

@@ -14,21 +14,49 @@ constexpr uint16_t version_minor = 0;
 
 constexpr std::size_t header_size = 12;
 
-// Explicit limits. The daemon enforces them on everything a guest sends.
+// The limits, as named constants (protocols/gui-wire.md, "Limits"). `Limits`
+// below starts from these; tests and the hostile-agent suite shrink some.
+namespace limit {
+constexpr uint32_t payload_bytes = 128 * 1024;   // after the header, any message (a keymap fits)
+constexpr std::size_t message_bytes = header_size + payload_bytes;
+constexpr uint32_t window_width = 16384;         // as Qubes
+constexpr uint32_t window_height = 6144;
+constexpr uint32_t windows = 512;                // live windows per domain
+constexpr uint32_t title_bytes = 1024;           // before and after cleaning
+constexpr uint32_t app_id_bytes = 256;
+constexpr uint32_t damage_rects = 64;            // per attach; more is a bounding box
+constexpr uint32_t popup_depth = 16;             // popup of popup of ...
+constexpr int32_t popup_offset = 16384;          // |x|, |y| of a popup against its parent
+constexpr uint32_t stride_padding = 4096;        // stride - width * 4, at most
+constexpr uint32_t clipboard_bytes = 64 * 1024;  // one clipboard transfer, one message (as Qubes)
+constexpr uint32_t keymap_bytes = 128 * 1024;    // one keymap, one message
+constexpr uint32_t file_name_bytes = 255;
+constexpr uint32_t file_chunk_bytes = 64 * 1024; // one open-file-chunk
+constexpr uint64_t file_bytes = 256ull << 20;    // one whole file
+constexpr uint32_t output_dimension = 16384;     // host output width and height
+constexpr uint32_t output_scale = 8;
+} // namespace limit
+
+// Explicit limits. The daemon enforces them on everything a guest sends; the
+// agent enforces the host-to-guest ones on what the daemon sends.
 struct Limits {
-	uint32_t max_payload = 128 * 1024;     // bytes after the header, any message
-	uint32_t max_window_width = 16384;     // as Qubes
-	uint32_t max_window_height = 6144;
-	uint32_t max_windows = 512;            // live windows per domain
-	uint32_t max_title_bytes = 1024;       // before sanitising
-	uint32_t max_app_id_bytes = 256;
-	uint32_t max_damage_rects = 64;        // per attach; more is a bounding box
-	uint32_t max_popup_depth = 16;         // popup of popup of ...
-	int32_t max_popup_offset = 16384;      // |x|, |y| of a popup against its parent
-	uint32_t max_clipboard_bytes = 64 * 1024;
-	uint32_t max_keymap_bytes = 128 * 1024;
-	uint32_t max_file_name_bytes = 255;
-	uint64_t max_file_bytes = 256ull << 20;
+	uint32_t max_payload = limit::payload_bytes;
+	uint32_t max_window_width = limit::window_width;
+	uint32_t max_window_height = limit::window_height;
+	uint32_t max_windows = limit::windows;
+	uint32_t max_title_bytes = limit::title_bytes;
+	uint32_t max_app_id_bytes = limit::app_id_bytes;
+	uint32_t max_damage_rects = limit::damage_rects;
+	uint32_t max_popup_depth = limit::popup_depth;
+	int32_t max_popup_offset = limit::popup_offset;
+	uint32_t max_stride_padding = limit::stride_padding;
+	uint32_t max_clipboard_bytes = limit::clipboard_bytes;
+	uint32_t max_keymap_bytes = limit::keymap_bytes;
+	uint32_t max_file_name_bytes = limit::file_name_bytes;
+	uint32_t max_file_chunk_bytes = limit::file_chunk_bytes;
+	uint64_t max_file_bytes = limit::file_bytes;
+	uint32_t max_output_dimension = limit::output_dimension;
+	uint32_t max_output_scale = limit::output_scale;
 };
 
 enum class Type : uint16_t {
@@ -84,10 +112,16 @@ enum class Cursor : uint32_t {
 	Hidden,
 };
 constexpr uint32_t cursor_count = 21;
+static_assert(static_cast<uint32_t>(Cursor::Hidden) + 1 == cursor_count);
 
 // Configure flags.
 constexpr uint32_t configure_activated = 1, configure_maximized = 2, configure_fullscreen = 4,
 		   configure_resizing = 8;
+constexpr uint32_t configure_known_flags = 15;
+
+// Key and button states, pointer axes.
+constexpr uint32_t state_released = 0, state_pressed = 1;
+constexpr uint32_t axis_vertical = 0, axis_horizontal = 1;
 
 struct Rect {
 	int32_t x = 0, y = 0, width = 0, height = 0;
@@ -95,7 +129,9 @@ struct Rect {
 };
 
 // Guest -> host payloads. After validation every field below is checked.
-struct Hello { uint16_t major = version_major, minor = version_minor; };
+// region_size: the size of the shared region as the agent sees it (the ivshmem
+// BAR), or 0 when it learns it from the welcome (local transport).
+struct Hello { uint16_t major = version_major, minor = version_minor; uint64_t region_size = 0; };
 struct CreateWindow { uint32_t window = 0, parent = 0; int32_t x = 0, y = 0; };
 struct DestroyWindow { uint32_t window = 0; };
 struct Map { uint32_t window = 0; };

@@ -1,8 +1,14 @@
-#include "desktop/text.hpp"
+#include "wire/codec.hpp"
 
 #include <catch2/catch.hpp>
 
-using bulkhead::sanitize_title;
+namespace {
+// Titles as the compositor cleans them: the wire's limit of 1024 bytes.
+std::string sanitize_title(std::string_view text, std::size_t max_bytes = bulkhead::wire::limit::title_bytes)
+{
+	return bulkhead::wire::clean_text(text, max_bytes);
+}
+} // namespace
 
 TEST_CASE("plain titles pass unchanged", "[text]")
 {
@@ -34,9 +40,9 @@ TEST_CASE("invalid UTF-8 becomes U+FFFD", "[text]")
 	CHECK(sanitize_title("\xe2\x82") == "\uFFFD\uFFFD"); // truncated
 }
 
-TEST_CASE("titles are cut to the code point limit", "[text]")
+TEST_CASE("titles are cut to the byte limit on a character boundary", "[text]")
 {
 	CHECK(sanitize_title(std::string(1000, 'a'), 10) == std::string(10, 'a'));
-	CHECK(sanitize_title("ääää", 2) == "ää");
-	CHECK(sanitize_title(std::string(1 << 20, 'x')).size() == 256);
+	CHECK(sanitize_title("ääää", 5) == "ää"); // "ä" is 2 bytes: no half character
+	CHECK(sanitize_title(std::string(1 << 20, 'x')).size() == 1024);
 }

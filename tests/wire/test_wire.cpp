@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <set>
 
 using namespace bulkhead::wire;
 
@@ -443,12 +444,592 @@ TEST_CASE("the agent checks what the host sends too", "[wire]")
 	encode(bytes, Configure{1, -5, 10, 0, 0});
 	CHECK_FALSE(parse_host_message(one(bytes), l).ok());
 	bytes.clear();
-	encode(bytes, Welcome{2, 0, 0, 0, 0, 1});
+	encode(bytes, Welcome{2, 0, region, 0, 0, 1});
 	CHECK(parse_host_message(one(bytes), l).error().rule == Rule::VersionMismatch);
 	bytes.clear();
 	encode(bytes, Hello{});
-	CHECK(parse_host_message(one(bytes), l).error().rule == Rule::UnknownType);
+	CHECK(parse_host_message(one(bytes), l).error().rule == Rule::WrongDirection);
 	bytes.clear();
 	encode_raw(bytes, static_cast<uint16_t>(Type::Key), 0, {1, 2, 3});
 	CHECK(parse_host_message(one(bytes), l).error().rule == Rule::BadLength);
+}
+
+// ---------------------------------------------------------------------------
+// Framing in depth.
+
+namespace {
+
+std::vector<uint8_t> raw(uint16_t type, uint32_t window, std::vector<uint8_t> payload, uint16_t flags = 0)
+{
+	std::vector<uint8_t> bytes;
+	encode_raw(bytes, type, window, payload, flags);
+	return bytes;
+}
+
+uint16_t t(Type type)
+{
+	return static_cast<uint16_t>(type);
+}
+
+// One of every guest message, in an order a session accepts.
+std::vector<uint8_t> every_guest_message()
+{
+	std::vector<uint8_t> b;
+	encode(b, Hello{1, 0, region});
+	encode(b, CreateWindow{1, 0, 0, 0});
+	encode(b, CreateWindow{2, 1, -3, 40});
+	encode(b, Map{1});
+	encode(b, SetTitle{1, "Mail"});
+	encode(b, SetAppId{1, "org.mail"});
+	encode(b, SizeHints{1, 1, 2, 300, 400});
+	encode(b, good_attach());
+	encode(b, SetCursor{1, static_cast<uint32_t>(Cursor::ResizeSE)});
+	encode(b, ClipboardData{77, "copied"});
+	encode(b, Pong{5});
+	encode(b, AckConfigure{1, 6});
+	encode(b, OpenFileBegin{4, "a.txt"});
+	encode(b, OpenFileChunk{"abcd"});
+	encode(b, OpenFileEnd{});
+	encode(b, Unmap{1});
+	encode(b, DestroyWindow{2});
+	return b;
+}
+
+std::vector<uint8_t> every_host_message()
+{
+	std::vector<uint8_t> b;
+	encode(b, Welcome{1, 0, region, 1920, 1080, 2});
+	encode(b, Keymap{"xkb_keymap { };"});
+	encode(b, Output{2560, 1440, 1});
+	encode(b, Configure{1, 800, 600, configure_activated | configure_resizing, 3});
+	encode(b, BufferRelease{1, 8192});
+	encode(b, FrameDone{1, 1000});
+	encode(b, Close{1});
+	encode(b, KeyboardEnter{1});
+	encode(b, Key{10, 30, state_pressed});
+	encode(b, Modifiers{1, 0, 2, 0});
+	encode(b, KeyboardLeave{1});
+	encode(b, PointerEnter{1, 10 << 8, 20 << 8});
+	encode(b, PointerMotion{11, 11 << 8, -5 << 8});
+	encode(b, PointerButton{12, 0x110, state_released});
+	encode(b, PointerAxis{13, axis_horizontal, 15 << 8, 1});
+	encode(b, PointerLeave{1});
+	encode(b, ClipboardRequest{77});
+	encode(b, ClipboardSet{"pasted"});
+	encode(b, Ping{5});
+	return b;
+}
+
+std::vector<UntrustedMessage> chunked(const std::vector<uint8_t> &bytes, std::size_t chunk)
+{
+	Decoder d(Limits{});
+	std::vector<UntrustedMessage> out;
+	for (std::size_t i = 0; i < bytes.size(); i += chunk) {
+		d.feed(bytes.data() + i, std::min(chunk, bytes.size() - i));
+		while (auto m = d.next()) {
+			REQUIRE(m->ok());
+			out.push_back(m->value());
+		}
+	}
+	CHECK(d.buffered() == 0);
+	return out;
+}
+
+} // namespace
+
+TEST_CASE("every guest message: byte by byte, in one chunk, in odd chunks, all accepted", "[wire][decoder]")
+{
+	const auto bytes = every_guest_message();
+	for (std::size_t chunk : {std::size_t{1}, std::size_t{5}, std::size_t{11}, std::size_t{64}, bytes.size()}) {
+		INFO("chunk " << chunk);
+		const auto all = chunked(bytes, chunk);
+		REQUIRE(all.size() == 17);
+		GuestSession s(Limits{}, region);
+		s.expect_clipboard(77);
+		std::vector<uint16_t> types;
+		for (const auto &m : all) {
+			auto r = s.accept(m);
+			INFO(type_name(m.untrusted_type()) << ": " << (r.ok() ? "" : r.error().reason));
+			CHECK(r.ok());
+			types.push_back(m.untrusted_type());
+		}
+		CHECK(types == std::vector<uint16_t>{1, 2, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 5, 3});
+		CHECK(s.window_count() == 1);
+		CHECK(s.has_window(1));
+		CHECK_FALSE(s.has_window(2));
+	}
+}
+
+TEST_CASE("every host message: byte by byte and in one chunk, all accepted by the agent's session", "[wire][decoder]")
+{
+	const auto bytes = every_host_message();
+	for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, bytes.size()}) {
+		const auto all = chunked(bytes, chunk);
+		REQUIRE(all.size() == 19);
+		HostSession s(Limits{}, region);
+		for (const auto &m : all) {
+			auto r = s.accept(m);
+			INFO(type_name(m.untrusted_type()) << ": " << (r.ok() ? "" : r.error().reason));
+			CHECK(r.ok());
+		}
+		CHECK(s.handshake_done());
+		CHECK(s.region_size() == region);
+	}
+}
+
+TEST_CASE("hello carries the version and the region size the agent sees", "[wire]")
+{
+	const auto bytes = to_bytes(Hello{1, 3, 0x1122334455667788ull});
+	REQUIRE(bytes.size() == header_size + 12);
+	CHECK(bytes[0] == 1);
+	CHECK(bytes[8] == 12);
+	CHECK(bytes[header_size + 2] == 3); // minor
+	CHECK(bytes[header_size + 4] == 0x88); // region size, little-endian
+	CHECK(bytes[header_size + 11] == 0x11);
+}
+
+TEST_CASE("the decoder waits for a whole header and a whole payload", "[wire][decoder]")
+{
+	const auto bytes = to_bytes(SetTitle{1, "title"});
+	Decoder d(Limits{});
+	d.feed(bytes.data(), header_size - 1);
+	CHECK_FALSE(d.next());
+	d.feed(bytes.data() + header_size - 1, 1);
+	CHECK_FALSE(d.next()); // header whole, payload missing
+	CHECK(d.buffered() == header_size);
+	d.feed(bytes.data() + header_size, bytes.size() - header_size);
+	auto m = d.next();
+	REQUIRE(m);
+	REQUIRE(m->ok());
+	CHECK(m->value().untrusted_type() == t(Type::SetTitle));
+	CHECK(m->value().untrusted_window() == 1);
+	CHECK(m->value().untrusted_size() == 5);
+	CHECK_FALSE(d.next());
+}
+
+TEST_CASE("an oversized length fails on the header alone, and the failure sticks", "[wire][decoder]")
+{
+	Limits l;
+	l.max_payload = 100;
+	Decoder d(l);
+	auto bytes = raw(t(Type::SetTitle), 1, {});
+	bytes[8] = 101; // claims 101 bytes; none follow
+	d.feed(bytes.data(), bytes.size());
+	auto m = d.next();
+	REQUIRE(m);
+	REQUIRE_FALSE(m->ok());
+	CHECK(m->error().rule == Rule::MessageTooLarge);
+	CHECK(m->error().reason.find("101") != std::string::npos);
+	CHECK(d.failed());
+	// Valid bytes afterwards do not revive the stream.
+	const auto good = to_bytes(Pong{1});
+	d.feed(good.data(), good.size());
+	auto again = d.next();
+	REQUIRE(again);
+	REQUIRE_FALSE(again->ok());
+	CHECK(again->error().rule == Rule::MessageTooLarge);
+}
+
+TEST_CASE("a length just over the limit fails; the largest length passes", "[wire][decoder]")
+{
+	Decoder over(Limits{});
+	auto bytes = raw(t(Type::Keymap), 0, {});
+	const uint32_t big = limit::payload_bytes + 1;
+	for (int i = 0; i < 4; ++i)
+		bytes[8 + i] = static_cast<uint8_t>(big >> (8 * i));
+	over.feed(bytes.data(), bytes.size());
+	CHECK(over.next()->error().rule == Rule::MessageTooLarge);
+	CHECK(limit::message_bytes == header_size + limit::payload_bytes);
+	const auto full = raw(t(Type::Keymap), 0, std::vector<uint8_t>(limit::payload_bytes, 'k'));
+	CHECK(chunked(full, 4096).size() == 1);
+}
+
+TEST_CASE("unknown types and wrong directions, both ways", "[wire]")
+{
+	GuestSession s = ready_session();
+	CHECK(rule_of(s, one(raw(0, 0, {}))) == Rule::UnknownType);
+	CHECK(rule_of(s, one(raw(17, 0, {}))) == Rule::UnknownType);
+	CHECK(rule_of(s, one(raw(83, 0, {}))) == Rule::UnknownType);
+	CHECK(rule_of(s, one(raw(0xffff, 0, {}))) == Rule::UnknownType);
+	CHECK(rule_of(s, one(to_bytes(Ping{1}))) == Rule::WrongDirection);
+	CHECK(rule_of(s, one(to_bytes(Welcome{1, 0, region, 1, 1, 1}))) == Rule::WrongDirection);
+	const Limits l;
+	CHECK(parse_host_message(one(raw(83, 0, {})), l).error().rule == Rule::UnknownType);
+	CHECK(parse_host_message(one(to_bytes(Pong{1})), l).error().rule == Rule::WrongDirection);
+}
+
+TEST_CASE("every fixed part one byte short, and every fixed-size message one byte long", "[wire]")
+{
+	struct Case {
+		Type type;
+		uint32_t window;     // a live window, a new one for create, or 0
+		std::size_t fixed;   // payload bytes of the fixed part
+		bool variable;       // more may follow
+	};
+	const Case cases[] = {
+		{Type::CreateWindow, 9, 12, false}, {Type::DestroyWindow, 1, 0, false}, {Type::Map, 1, 0, false},
+		{Type::Unmap, 1, 0, false}, {Type::SetTitle, 1, 0, true}, {Type::SetAppId, 1, 0, true},
+		{Type::SizeHints, 1, 16, false}, {Type::Attach, 1, 28, true}, {Type::SetCursor, 1, 4, false},
+		{Type::ClipboardData, 0, 4, true}, {Type::Pong, 0, 4, false}, {Type::AckConfigure, 1, 4, false},
+		{Type::OpenFileBegin, 0, 8, true}, {Type::OpenFileChunk, 0, 0, true}, {Type::OpenFileEnd, 0, 0, false},
+	};
+	int checked = 0;
+	for (const Case &c : cases) {
+		INFO("type " << type_name(t(c.type)));
+		GuestSession s = ready_session();
+		if (c.fixed > 0) {
+			CHECK(rule_of(s, one(raw(t(c.type), c.window, std::vector<uint8_t>(c.fixed - 1)))) == Rule::BadLength);
+			++checked;
+		}
+		if (!c.variable) {
+			CHECK(rule_of(s, one(raw(t(c.type), c.window, std::vector<uint8_t>(c.fixed + 1)))) == Rule::BadLength);
+			++checked;
+		}
+	}
+	CHECK(checked == 17);
+	// Hello: 11 bytes of a 1.x hello are too few.
+	GuestSession fresh(Limits{}, region);
+	std::vector<uint8_t> hello(11, 0);
+	hello[0] = 1;
+	CHECK(rule_of(fresh, one(raw(1, 0, hello))) == Rule::BadLength);
+	hello.resize(13, 0);
+	CHECK(rule_of(fresh, one(raw(1, 0, hello))) == Rule::BadLength);
+}
+
+TEST_CASE("a damage count that disagrees with the length, either way", "[wire]")
+{
+	GuestSession s = ready_session();
+	Attach a = good_attach();
+	a.damage = {{0, 0, 1, 1}, {1, 1, 1, 1}};
+	auto bytes = to_bytes(a);
+	bytes[header_size + 24] = 1; // says 1, carries 2
+	CHECK(rule_of(s, one(bytes)) == Rule::BadLength);
+	bytes[header_size + 24] = 3; // says 3, carries 2
+	CHECK(rule_of(s, one(bytes)) == Rule::BadLength);
+	bytes[header_size + 24] = 0xff; // more than the limit, checked before the bytes
+	CHECK(rule_of(s, one(bytes)) == Rule::TooManyRects);
+	bytes[header_size + 24] = 2;
+	CHECK(s.accept(one(bytes)).ok());
+}
+
+TEST_CASE("nothing but hello before the handshake", "[wire][handshake]")
+{
+	const std::vector<std::vector<uint8_t>> before = {
+		to_bytes(CreateWindow{1, 0, 0, 0}), to_bytes(Map{1}), to_bytes(SetTitle{1, "x"}), to_bytes(good_attach()),
+		to_bytes(Pong{0}), to_bytes(ClipboardData{0, ""}), to_bytes(OpenFileBegin{1, "f"}), to_bytes(OpenFileEnd{}),
+	};
+	for (const auto &bytes : before) {
+		GuestSession s(Limits{}, region);
+		CHECK(rule_of(s, one(bytes)) == Rule::BeforeHandshake);
+		CHECK_FALSE(s.handshake_done());
+	}
+}
+
+TEST_CASE("versions: major must match, even in a hello of another layout; minor goes down", "[wire][handshake]")
+{
+	GuestSession s(Limits{}, region);
+	CHECK(rule_of(s, one(raw(1, 0, {2, 0, 0, 0}))) == Rule::VersionMismatch); // a 2.x hello, shorter
+	CHECK(rule_of(s, one(raw(1, 0, {0, 0, 5, 0}))) == Rule::VersionMismatch); // 0.5
+	REQUIRE(s.accept(one(to_bytes(Hello{1, 0}))).ok());
+	CHECK(rule_of(s, one(to_bytes(Hello{1, 0}))) == Rule::DuplicateHandshake);
+	CHECK(rule_of(s, one(to_bytes(Hello{2, 0}))) == Rule::DuplicateHandshake);
+	GuestSession u(Limits{}, region);
+	CHECK(rule_of(u, one(raw(1, 0, {1, 0, 0, 0}))) == Rule::BadLength); // 1.x hello is 12 bytes
+	auto hi = u.accept(one(to_bytes(Hello{1, 0xffff})));
+	REQUIRE(hi.ok());
+	CHECK(std::get<Hello>(hi.value()).minor == version_minor);
+	CHECK(u.negotiated_minor() == version_minor);
+}
+
+TEST_CASE("hello: a region size other than the host's is refused; 0 means not known yet", "[wire][handshake]")
+{
+	GuestSession a(Limits{}, region);
+	auto r = a.accept(one(to_bytes(Hello{1, 0, region + 4096})));
+	REQUIRE_FALSE(r.ok());
+	CHECK(r.error().rule == Rule::RegionMismatch);
+	CHECK_FALSE(a.handshake_done());
+	CHECK(a.accept(one(to_bytes(Hello{1, 0, region}))).ok());
+	GuestSession b(Limits{}, region);
+	CHECK(b.accept(one(to_bytes(Hello{1, 0, 0}))).ok());
+}
+
+TEST_CASE("window ids: messages not about a window carry 0", "[wire]")
+{
+	GuestSession s = ready_session();
+	s.expect_clipboard(1);
+	CHECK(rule_of(s, one(raw(t(Type::Pong), 1, {0, 0, 0, 0}))) == Rule::BadWindowId);
+	CHECK(rule_of(s, one(raw(t(Type::ClipboardData), 3, {1, 0, 0, 0}))) == Rule::BadWindowId);
+	CHECK(rule_of(s, one(raw(t(Type::OpenFileEnd), 1, {}))) == Rule::BadWindowId);
+	const Limits l;
+	CHECK(parse_host_message(one(raw(t(Type::Ping), 4, {0, 0, 0, 0})), l).error().rule == Rule::BadWindowId);
+	CHECK(parse_host_message(one(to_bytes(Configure{0, 1, 1, 0, 0})), l).error().rule == Rule::BadWindowId);
+	CHECK(parse_host_message(one(to_bytes(FrameDone{0, 1})), l).error().rule == Rule::BadWindowId);
+}
+
+TEST_CASE("a refused message leaves the session as it was", "[wire]")
+{
+	Limits l;
+	l.max_windows = 2;
+	GuestSession s = ready_session(l);
+	CHECK(rule_of(s, encoded(CreateWindow{5, 0, 3, 3})) == Rule::PopupOffset);
+	CHECK_FALSE(s.has_window(5));
+	CHECK(s.window_count() == 1);
+	CHECK(s.accept(encoded(CreateWindow{5, 0, 0, 0})).ok());
+	CHECK(rule_of(s, encoded(CreateWindow{6, 0, 0, 0})) == Rule::TooManyWindows);
+	// Destroying frees the slot; the id may then be used again.
+	CHECK(s.accept(encoded(DestroyWindow{5})).ok());
+	CHECK(s.accept(encoded(CreateWindow{6, 0, 0, 0})).ok());
+	CHECK(s.accept(encoded(DestroyWindow{6})).ok());
+	CHECK(s.accept(encoded(CreateWindow{5, 0, 0, 0})).ok());
+}
+
+TEST_CASE("the default window limit: 512 windows, not 513", "[wire][limits]")
+{
+	GuestSession s(Limits{}, region);
+	REQUIRE(s.accept(encoded(Hello{})).ok());
+	for (uint32_t id = 1; id <= limit::windows; ++id)
+		REQUIRE(s.accept(encoded(CreateWindow{id, 0, 0, 0})).ok());
+	CHECK(s.window_count() == 512);
+	CHECK(rule_of(s, encoded(CreateWindow{limit::windows + 1, 0, 0, 0})) == Rule::TooManyWindows);
+}
+
+TEST_CASE("the default popup limits: 16 deep and +-16384, not more", "[wire][limits]")
+{
+	GuestSession s = ready_session();
+	for (uint32_t id = 2; id <= 17; ++id)
+		REQUIRE(s.accept(encoded(CreateWindow{id, id - 1, 1, 1})).ok());
+	CHECK(rule_of(s, encoded(CreateWindow{18, 17, 1, 1})) == Rule::PopupTooDeep);
+	CHECK(s.accept(encoded(CreateWindow{30, 1, 16384, -16384})).ok());
+	CHECK(rule_of(s, encoded(CreateWindow{31, 1, -16385, 0})) == Rule::PopupOffset);
+	CHECK(rule_of(s, encoded(CreateWindow{31, 1, 0, INT32_MIN})) == Rule::PopupOffset);
+	// Destroying the toplevel takes the whole chain.
+	CHECK(s.accept(encoded(DestroyWindow{1})).ok());
+	CHECK(s.window_count() == 0);
+}
+
+TEST_CASE("overflow-safe region arithmetic", "[wire][region]")
+{
+	CHECK(span_inside_region(0, 400, 50, 20000));
+	CHECK_FALSE(span_inside_region(1, 400, 50, 20000));
+	CHECK(span_inside_region(20000, 0, 0, 20000));
+	CHECK_FALSE(span_inside_region(20001, 0, 0, 20000));
+	// offset + size wraps to a small number: a naive sum would pass.
+	CHECK_FALSE(span_inside_region(UINT64_MAX - 3, 4, 1, UINT64_MAX));
+	CHECK_FALSE(span_inside_region(UINT64_MAX, 1, 1, 100));
+	// stride x height wraps past 2^64: a naive product would pass.
+	CHECK_FALSE(span_inside_region(0, 1ull << 33, 1ull << 31, UINT64_MAX)); // exactly 2^64
+	CHECK_FALSE(span_inside_region(0, 1ull << 40, 1ull << 40, UINT64_MAX));
+	CHECK(span_inside_region(0, 1ull << 32, (1ull << 32) - 1, UINT64_MAX));
+}
+
+TEST_CASE("attach: an offset near 2^64 in a huge region is refused, not wrapped", "[wire][region]")
+{
+	GuestSession s(Limits{}, UINT64_MAX);
+	REQUIRE(s.accept(encoded(Hello{})).ok());
+	REQUIRE(s.accept(encoded(CreateWindow{1, 0, 0, 0})).ok());
+	Attach a = good_attach();
+	a.damage.clear();
+	a.width = 1;
+	a.height = 1;
+	a.stride = 4;
+	a.offset = UINT64_MAX - 3; // + 4 bytes = 2^64, which wraps to 0
+	const auto r = s.accept(encoded(a));
+	REQUIRE_FALSE(r.ok());
+	CHECK(r.error().rule == Rule::BufferOutsideRegion);
+	a.offset = UINT64_MAX - 7; // ends at 2^64 - 4, inside
+	CHECK(s.accept(encoded(a)).ok());
+}
+
+TEST_CASE("attach: a buffer one byte past the region's end", "[wire][region]")
+{
+	// 100x50 at stride 400 is 20000 bytes; at offset 4 it ends at 20004.
+	Attach a = good_attach();
+	a.damage.clear();
+	a.offset = 4;
+	for (uint64_t size : {uint64_t{20004}, uint64_t{20003}}) {
+		GuestSession s(Limits{}, size);
+		REQUIRE(s.accept(encoded(Hello{})).ok());
+		REQUIRE(s.accept(encoded(CreateWindow{1, 0, 0, 0})).ok());
+		auto r = s.accept(encoded(a));
+		CHECK(r.ok() == (size == 20004));
+		if (!r.ok()) {
+			CHECK(r.error().rule == Rule::BufferOutsideRegion);
+			CHECK(r.error().reason.find("window 1") != std::string::npos);
+			CHECK(r.error().reason.find("20003") != std::string::npos);
+		}
+	}
+}
+
+TEST_CASE("attach: stride padding at and over its limit", "[wire][limits]")
+{
+	GuestSession s = ready_session();
+	Attach a = good_attach();
+	a.stride = 400 + limit::stride_padding;
+	CHECK(s.accept(encoded(a)).ok());
+	a.stride += 4;
+	CHECK(rule_of(s, encoded(a)) == Rule::BadStride);
+}
+
+TEST_CASE("attach: damage at the buffer's edges", "[wire]")
+{
+	GuestSession s = ready_session();
+	Attach a = good_attach();
+	a.damage = {{0, 0, 100, 50}, {99, 49, 1, 1}, {0, 49, 100, 1}};
+	auto r = s.accept(encoded(a));
+	REQUIRE(r.ok());
+	CHECK(std::get<Attach>(r.value()).damage.size() == 3);
+	for (const Rect bad : {Rect{100, 0, 1, 1}, Rect{0, 50, 1, 1}, Rect{0, 0, 101, 1}, Rect{0, 0, 1, 51},
+		     Rect{1, 1, INT32_MAX, 1}, Rect{0, INT32_MIN, 1, 1}}) {
+		a.damage = {{0, 0, 1, 1}, bad}; // the bad one second: every rectangle is checked
+		CHECK(rule_of(s, encoded(a)) == Rule::RectOutsideBuffer);
+	}
+	a.damage.clear(); // no damage is allowed (nothing new to show)
+	CHECK(s.accept(encoded(a)).ok());
+}
+
+TEST_CASE("strings: more invalid UTF-8, kept characters, cut at a character boundary", "[wire][text]")
+{
+	CHECK(clean_text("\xe0\x80\xaf", 64) == "\uFFFD\uFFFD\uFFFD");           // overlong, 3 bytes
+	CHECK(clean_text("\xf0\x80\x80\xaf", 64) == "\uFFFD\uFFFD\uFFFD\uFFFD"); // overlong, 4 bytes
+	CHECK(clean_text("\xed\xa0\x80", 64) == "\uFFFD\uFFFD\uFFFD");           // a surrogate
+	CHECK(clean_text("\xf4\x90\x80\x80", 64) == "\uFFFD\uFFFD\uFFFD\uFFFD"); // past U+10FFFF
+	CHECK(clean_text("ab\xe2\x82", 64) == "ab\uFFFD\uFFFD");                // truncated
+	CHECK(clean_text("\x80x", 64) == "\uFFFDx");                             // a lone continuation
+	CHECK(clean_text("Grüße 日本 😀", 64) == "Grüße 日本 😀");
+	CHECK(clean_text("a\x7f" "b\xc2\x85" "c", 64) == "a b c"); // DEL, NEL
+	CHECK(clean_text(std::string("a\0b", 3), 64) == "a b");
+	CHECK(clean_text("a\t\t\n b", 64) == "a b");
+	CHECK(clean_text("  x  ", 64) == "x");
+	CHECK(clean_text("x\u200By\u2066z\u2069\uFEFF", 64) == "xyz");
+	CHECK(clean_text("a\u2028b", 64) == "a b");
+	CHECK(clean_text("ääää", 5) == "ää"); // 2-byte characters: a third would need 6
+	CHECK(clean_text("abc", 0).empty());
+}
+
+TEST_CASE("a title of invalid bytes stays within the title limit after cleaning", "[wire][text]")
+{
+	GuestSession s = ready_session();
+	auto r = s.accept(encoded(SetTitle{1, std::string(limit::title_bytes, '\xff')}));
+	REQUIRE(r.ok());
+	const std::string &title = std::get<SetTitle>(r.value()).title;
+	CHECK(title.size() <= limit::title_bytes);
+	CHECK(title.size() == 1023); // 341 x U+FFFD
+	CHECK(title.substr(0, 3) == "\uFFFD");
+}
+
+TEST_CASE("app ids at the limit; control characters and overrides removed", "[wire][limits]")
+{
+	GuestSession s = ready_session();
+	CHECK(s.accept(encoded(SetAppId{1, std::string(limit::app_id_bytes, 'a')})).ok());
+	auto r = s.accept(encoded(SetAppId{1, "org.\x1b\u202Eevil\n"}));
+	REQUIRE(r.ok());
+	CHECK(std::get<SetAppId>(r.value()).app_id == "org. evil");
+}
+
+TEST_CASE("cursor names come from the fixed list", "[wire]")
+{
+	CHECK(std::string(cursor_name(0)) == "default");
+	CHECK(std::string(cursor_name(static_cast<uint32_t>(Cursor::Text))) == "text");
+	CHECK(std::string(cursor_name(static_cast<uint32_t>(Cursor::ResizeEW))) == "ew-resize");
+	CHECK(std::string(cursor_name(static_cast<uint32_t>(Cursor::Hidden))) == "none");
+	CHECK(cursor_name(cursor_count) == nullptr);
+	GuestSession s = ready_session();
+	CHECK(s.accept(encoded(SetCursor{1, 0})).ok());
+	CHECK(rule_of(s, encoded(SetCursor{1, 0x80000000u})) == Rule::UnknownCursor);
+}
+
+TEST_CASE("files: name and size and chunk limits", "[wire][limits]")
+{
+	GuestSession s = ready_session();
+	CHECK(s.accept(encoded(OpenFileBegin{limit::file_bytes, std::string(limit::file_name_bytes, 'n')})).ok());
+	// A chunk at the chunk limit passes; one byte more does not.
+	CHECK(s.accept(encoded(OpenFileChunk{std::string(limit::file_chunk_bytes, 'd')})).ok());
+	CHECK(rule_of(s, encoded(OpenFileChunk{std::string(limit::file_chunk_bytes + 1, 'd')})) == Rule::FileTooLarge);
+	GuestSession t = ready_session();
+	CHECK(rule_of(t, encoded(OpenFileBegin{limit::file_bytes + 1, "big"})) == Rule::FileTooLarge);
+	CHECK(rule_of(t, encoded(OpenFileBegin{1, std::string(limit::file_name_bytes + 1, 'n')})) == Rule::BadFileName);
+	CHECK(rule_of(t, encoded(OpenFileBegin{1, ""})) == Rule::BadFileName);
+	CHECK(rule_of(t, encoded(OpenFileBegin{1, "-- ."})) == Rule::BadFileName);
+	auto r = t.accept(encoded(OpenFileBegin{0, ".bashrc;`rm -rf ~`$(x)"}));
+	REQUIRE(r.ok());
+	CHECK(std::get<OpenFileBegin>(r.value()).name == "bashrc;_rm -rf ~__(x)");
+	CHECK(t.accept(encoded(OpenFileEnd{})).ok()); // an empty file is whole at once
+}
+
+TEST_CASE("the agent's session: welcome first and once, the same region", "[wire][handshake]")
+{
+	HostSession s(Limits{}, region);
+	auto early = s.accept(encoded(Configure{1, 10, 10, 0, 0}));
+	REQUIRE_FALSE(early.ok());
+	CHECK(early.error().rule == Rule::BeforeHandshake);
+	auto other = s.accept(encoded(Welcome{1, 0, region * 2, 100, 100, 1}));
+	REQUIRE_FALSE(other.ok());
+	CHECK(other.error().rule == Rule::RegionMismatch);
+	CHECK_FALSE(s.handshake_done());
+	REQUIRE(s.accept(encoded(Welcome{1, 0, region, 100, 100, 1})).ok());
+	CHECK(s.negotiated_minor() == 0);
+	CHECK(s.accept(encoded(Welcome{1, 0, region, 100, 100, 1})).error().rule == Rule::DuplicateHandshake);
+	CHECK(s.accept(encoded(BufferRelease{1, region - 4})).ok());
+	CHECK(s.accept(encoded(BufferRelease{1, region})).error().rule == Rule::BufferOutsideRegion);
+	CHECK(s.accept(encoded(BufferRelease{1, 6})).error().rule == Rule::Misaligned);
+	// An agent that learns the region from the welcome takes any non-zero size.
+	HostSession local;
+	CHECK(local.accept(encoded(Welcome{1, 0, 4096, 0, 0, 1})).ok());
+	CHECK(local.region_size() == 4096);
+}
+
+TEST_CASE("the agent refuses a welcome that is not a version it speaks", "[wire][handshake]")
+{
+	const Limits l;
+	CHECK(parse_host_message(encoded(Welcome{1, version_minor + 1, region, 1, 1, 1}), l).error().rule ==
+		Rule::VersionMismatch);
+	CHECK(parse_host_message(encoded(Welcome{0, 0, region, 1, 1, 1}), l).error().rule == Rule::VersionMismatch);
+	CHECK(parse_host_message(encoded(Welcome{1, 0, 0, 1, 1, 1}), l).error().rule == Rule::BadSize);
+}
+
+TEST_CASE("host values: states, axes, flags, output sizes and scales, keymap size", "[wire][limits]")
+{
+	const Limits l;
+	auto rule = [&](const auto &m) {
+		auto r = parse_host_message(encoded(m), l);
+		REQUIRE_FALSE(r.ok());
+		INFO(r.error().reason);
+		return r.error().rule;
+	};
+	auto ok = [&](const auto &m) { return parse_host_message(encoded(m), l).ok(); };
+	CHECK(ok(Key{0, 1, state_pressed}));
+	CHECK(rule(Key{0, 1, 2}) == Rule::BadValue);
+	CHECK(rule(PointerButton{0, 0x110, 7}) == Rule::BadValue);
+	CHECK(rule(PointerAxis{0, 2, 0, 0}) == Rule::BadValue);
+	CHECK(ok(Configure{1, 16384, 6144, configure_known_flags, 1}));
+	CHECK(rule(Configure{1, 16385, 1, 0, 1}) == Rule::BadSize);
+	CHECK(rule(Configure{1, 1, 6145, 0, 1}) == Rule::BadSize);
+	CHECK(rule(Configure{1, 1, 1, 16, 1}) == Rule::BadValue);
+	CHECK(ok(Output{16384, 16384, limit::output_scale}));
+	CHECK(rule(Output{16385, 1, 1}) == Rule::BadSize);
+	CHECK(rule(Output{1, -1, 1}) == Rule::BadSize);
+	CHECK(rule(Output{1, 1, 0}) == Rule::BadValue);
+	CHECK(rule(Output{1, 1, limit::output_scale + 1}) == Rule::BadValue);
+	CHECK(rule(Welcome{1, 0, region, 1, 1, 0}) == Rule::BadValue);
+	CHECK(ok(Keymap{std::string(limit::keymap_bytes, 'k')}));
+	Limits small;
+	small.max_keymap_bytes = 10;
+	CHECK(parse_host_message(encoded(Keymap{std::string(11, 'k')}), small).error().rule == Rule::StringTooLong);
+	CHECK(ok(ClipboardSet{std::string(limit::clipboard_bytes, 'c')}));
+	CHECK(rule(ClipboardSet{std::string(limit::clipboard_bytes + 1, 'c')}) == Rule::StringTooLong);
+}
+
+TEST_CASE("names: every type and every rule has its own", "[wire]")
+{
+	std::set<std::string> types;
+	for (uint16_t type = 0; type < 100; ++type)
+		if (std::string(type_name(type)) != "unknown")
+			types.insert(type_name(type));
+	CHECK(types.size() == 35);
+	std::set<std::string> rules;
+	for (int r = 0; r <= static_cast<int>(Rule::BadValue); ++r)
+		rules.insert(rule_name(static_cast<Rule>(r)));
+	CHECK(rules.size() == static_cast<std::size_t>(Rule::BadValue) + 1);
+	CHECK(rules.count("unknown-rule") == 0);
+	CHECK(rules.count("buffer-outside-region") == 1);
 }
