@@ -287,39 +287,59 @@ bool Daemon::connect_guest()
 
 void Daemon::send(const std::vector<uint8_t> &bytes, int fd)
 {
-	if (guest_fd_ < 0)
+	if (guest_fd_ < 0 || !running_)
 		return;
-	std::size_t done = 0;
-	bool fd_sent = fd < 0;
-	while (done < bytes.size()) {
-		iovec iov{const_cast<uint8_t *>(bytes.data()) + done, bytes.size() - done};
+	if (fd >= 0) {
+		// The welcome carries the region's descriptor; it is the first message,
+		// so nothing is queued before it.
+		iovec iov{const_cast<uint8_t *>(bytes.data()), bytes.size()};
 		msghdr msg{};
 		msg.msg_iov = &iov;
 		msg.msg_iovlen = 1;
 		alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-		if (!fd_sent) {
-			msg.msg_control = control;
-			msg.msg_controllen = sizeof control;
-			cmsghdr *c = CMSG_FIRSTHDR(&msg);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof control;
+		cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		const ssize_t n = sendmsg(guest_fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			end("cannot send the welcome: " + std::string(std::strerror(errno)));
+			return;
 		}
-		const ssize_t n = sendmsg(guest_fd_, &msg, MSG_NOSIGNAL);
+		out_.insert(out_.end(), bytes.begin() + n, bytes.end());
+	} else {
+		out_.insert(out_.end(), bytes.begin(), bytes.end());
+	}
+	flush();
+}
+
+void Daemon::flush()
+{
+	// Never blocks: a guest that stops reading only fills its own queue, and
+	// past the limit loses its connection.
+	while (out_start_ < out_.size()) {
+		const ssize_t n = ::send(guest_fd_, out_.data() + out_start_, out_.size() - out_start_, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN) {
-				pollfd p{guest_fd_, POLLOUT, 0};
-				if (poll(&p, 1, 5000) > 0)
-					continue;
-			}
+			if (errno == EAGAIN)
+				break;
 			end("cannot write to the agent: " + std::string(std::strerror(errno)));
 			return;
 		}
-		fd_sent = true;
-		done += static_cast<std::size_t>(n);
+		out_start_ += static_cast<std::size_t>(n);
+	}
+	if (out_start_ == out_.size()) {
+		out_.clear();
+		out_start_ = 0;
+	} else if (out_.size() - out_start_ > max_queued_bytes) {
+		end("the agent stopped reading (" + std::to_string(out_.size() - out_start_) + " bytes queued)");
+	} else if (out_start_ > (1u << 20)) {
+		out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_start_));
+		out_start_ = 0;
 	}
 }
 
@@ -747,7 +767,8 @@ int Daemon::run()
 			status_ = 1;
 			break;
 		}
-		pollfd fds[2] = {{wl_display_get_fd(display_), POLLIN, 0}, {guest_fd_, POLLIN, 0}};
+		const short guest_events = POLLIN | (out_start_ < out_.size() ? POLLOUT : 0);
+		pollfd fds[2] = {{wl_display_get_fd(display_), POLLIN, 0}, {guest_fd_, guest_events, 0}};
 		const int ready = poll(fds, 2, static_cast<int>(options_.ping_interval.count()));
 		if (ready < 0 && errno != EINTR) {
 			wl_display_cancel_read(display_);
@@ -763,6 +784,8 @@ int Daemon::run()
 			wl_display_cancel_read(display_);
 		}
 		wl_display_dispatch_pending(display_);
+		if (fds[1].revents & POLLOUT)
+			flush();
 		if (fds[1].revents & (POLLIN | POLLERR | POLLHUP))
 			pump_guest();
 

@@ -117,6 +117,7 @@ private:
 	void attach(Window &w, const wire::Attach &a);
 	void unmap(Window &w);
 	void send(const std::vector<uint8_t> &bytes, int fd = -1);
+	void flush();
 	template <typename M> void send_message(const M &m)
 	{
 		std::vector<uint8_t> out;
@@ -140,6 +141,9 @@ private:
 	wl_shm_pool *pool_ = nullptr;
 
 	int guest_fd_ = -1;
+	std::vector<uint8_t> out_; // to the agent, not yet written
+	std::size_t out_start_ = 0;
+	static constexpr std::size_t max_queued_bytes = 8u << 20;
 	int region_fd_ = -1;
 	wire::Decoder decoder_;
 	wire::GuestSession session_;
