@@ -64,4 +64,10 @@ float Colour::luminance() const
 	return 0.2126f * linear(r) + 0.7152f * linear(g) + 0.0722f * linear(b);
 }
 
+float Colour::contrast_ratio(const Colour &other) const
+{
+	const float l1 = luminance(), l2 = other.luminance();
+	return (std::fmax(l1, l2) + 0.05f) / (std::fmin(l1, l2) + 0.05f);
+}
+
 } // namespace bulkhead

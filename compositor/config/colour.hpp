@@ -15,6 +15,8 @@ struct Colour {
 	std::string to_string() const; // "#rrggbb" or "#rrggbbaa" when a < 1
 	Colour mixed_with(const Colour &other, float amount) const; // amount 0 = this, 1 = other
 	float luminance() const; // relative luminance (sRGB, WCAG formula)
+	// WCAG contrast ratio with another (opaque) colour: 1 (none) .. 21 (black on white).
+	float contrast_ratio(const Colour &other) const;
 	bool operator==(const Colour &) const = default;
 };
 

@@ -4,20 +4,19 @@
 
 #include <xkbcommon/xkbcommon.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace bulkhead {
 namespace {
 
 using toml_reader::join;
 using toml_reader::Reader;
-
-// The same values as wlroots' WLR_MODIFIER_*, whose header is C-only.
-constexpr uint32_t mod_shift = 1, mod_ctrl = 4, mod_alt = 8, mod_logo = 64;
 
 std::string message(const std::filesystem::path &file, int line, const std::string &key, const std::string &what)
 {
@@ -57,6 +56,54 @@ std::vector<Keybinding> default_bindings()
 	return out;
 }
 
+bool keymap_compiles(xkb_context *context, const KeyboardConfig &kb)
+{
+	auto or_null = [](const std::string &s) { return s.empty() ? nullptr : s.c_str(); };
+	const xkb_rule_names names = {or_null(kb.rules), or_null(kb.model), or_null(kb.layout),
+		or_null(kb.variant), or_null(kb.options)};
+	xkb_keymap *keymap = xkb_keymap_new_from_names(context, &names, XKB_KEYMAP_COMPILE_NO_FLAGS);
+	xkb_keymap_unref(keymap);
+	return keymap != nullptr;
+}
+
+// A misspelt layout or variant must not leave the user with a keyboard that
+// silently does something else: compile the keymap the compositor will compile.
+// Blames the first setting (in xkb's order) that makes compilation fail. Unknown
+// options are only warnings to xkb and pass.
+void check_keymap(const Reader &r, const toml::table &t, const KeyboardConfig &kb)
+{
+	if (!t.get("rules") && !t.get("model") && !t.get("layout") && !t.get("variant") && !t.get("options"))
+		return;
+	xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (!context)
+		return;
+	xkb_context_set_log_level(context, XKB_LOG_LEVEL_CRITICAL);
+	struct Guard {
+		xkb_context *c;
+		~Guard() { xkb_context_unref(c); }
+	} guard{context};
+	if (keymap_compiles(context, kb) || !keymap_compiles(context, KeyboardConfig{}))
+		return; // fine, or no xkb data here at all: nothing to blame the config for
+	KeyboardConfig partial;
+	partial.layout.clear();
+	for (auto &[key, field, value] : {std::tuple{"rules", &partial.rules, &kb.rules},
+		     std::tuple{"model", &partial.model, &kb.model}, std::tuple{"layout", &partial.layout, &kb.layout},
+		     std::tuple{"variant", &partial.variant, &kb.variant},
+		     std::tuple{"options", &partial.options, &kb.options}}) {
+		*field = *value;
+		if (keymap_compiles(context, partial))
+			continue;
+		const toml::node *n = t.get(key);
+		const std::string what = "xkb cannot compile a keymap with " + std::string(key) + " '" + *value +
+			"' (rules '" + kb.rules + "', model '" + kb.model + "', layout '" + kb.layout +
+			"', variant '" + kb.variant + "'); see xkeyboard-config(7)";
+		if (n)
+			r.fail(*n, join("keyboard", key), what);
+		r.fail(t, "keyboard", what);
+	}
+	r.fail(t, "keyboard", "xkb cannot compile a keymap from these settings; see xkeyboard-config(7)");
+}
+
 void read_keyboard(const Reader &r, const toml::table &t, KeyboardConfig &kb)
 {
 	r.only_keys(t, "keyboard", {"rules", "model", "layout", "variant", "options", "repeat_rate", "repeat_delay"});
@@ -69,6 +116,97 @@ void read_keyboard(const Reader &r, const toml::table &t, KeyboardConfig &kb)
 		kb.repeat_rate = static_cast<int>(r.integer(*n, "keyboard.repeat_rate", 0, 1000));
 	if (const auto *n = t.get("repeat_delay"))
 		kb.repeat_delay = static_cast<int>(r.integer(*n, "keyboard.repeat_delay", 0, 10000));
+	check_keymap(r, t, kb);
+}
+
+// Reads an unsigned decimal number of at most `max` at text[*i]; digits only.
+std::optional<int> read_uint(const std::string &text, std::size_t *i, int max)
+{
+	const std::size_t begin = *i;
+	long long v = 0;
+	while (*i < text.size() && std::isdigit(static_cast<unsigned char>(text[*i]))) {
+		v = v * 10 + (text[*i] - '0');
+		if (v > max)
+			return std::nullopt;
+		++*i;
+	}
+	if (*i == begin)
+		return std::nullopt;
+	return static_cast<int>(v);
+}
+
+struct Mode {
+	int width = 0, height = 0, refresh_mhz = 0;
+};
+
+// "1280x720", "1920x1080@60", "1280x720@59.94" (up to three decimals).
+std::optional<Mode> parse_mode(const std::string &text)
+{
+	Mode m;
+	std::size_t i = 0;
+	const auto w = read_uint(text, &i, 16384);
+	if (!w || i >= text.size() || text[i++] != 'x')
+		return std::nullopt;
+	const auto h = read_uint(text, &i, 16384);
+	if (!h || *w < 1 || *h < 1)
+		return std::nullopt;
+	m.width = *w;
+	m.height = *h;
+	if (i == text.size())
+		return m;
+	if (text[i++] != '@')
+		return std::nullopt;
+	const auto hz = read_uint(text, &i, 1000);
+	if (!hz)
+		return std::nullopt;
+	int mhz = *hz * 1000;
+	if (i < text.size() && text[i] == '.') {
+		++i;
+		const std::size_t begin = i;
+		int scale = 100;
+		while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && i - begin < 3) {
+			mhz += (text[i] - '0') * scale;
+			scale /= 10;
+			++i;
+		}
+		if (i == begin)
+			return std::nullopt;
+	}
+	if (i != text.size() || mhz <= 0 || mhz > 1000 * 1000)
+		return std::nullopt;
+	m.refresh_mhz = mhz;
+	return m;
+}
+
+// "X,Y" with optional minus signs and spaces around the comma.
+std::optional<std::pair<int, int>> parse_position(const std::string &text)
+{
+	constexpr int limit = 100000;
+	std::size_t i = 0;
+	auto coordinate = [&]() -> std::optional<int> {
+		const bool negative = i < text.size() && text[i] == '-';
+		if (negative)
+			++i;
+		const auto v = read_uint(text, &i, limit);
+		if (!v)
+			return std::nullopt;
+		return negative ? -*v : *v;
+	};
+	auto spaces = [&] {
+		while (i < text.size() && text[i] == ' ')
+			++i;
+	};
+	spaces();
+	const auto x = coordinate();
+	spaces();
+	if (!x || i >= text.size() || text[i++] != ',')
+		return std::nullopt;
+	spaces();
+	const auto y = coordinate();
+	spaces();
+	if (!y || i != text.size())
+		return std::nullopt;
+	return std::pair{*x, *y};
 }
 
 OutputConfig read_output(const Reader &r, const toml::table &t, const std::string &path)
@@ -79,32 +217,28 @@ OutputConfig read_output(const Reader &r, const toml::table &t, const std::strin
 	if (!name)
 		r.fail(t, join(path, "name"), "missing; every [[output]] names its connector, e.g. \"DP-1\"");
 	out.name = r.string(*name, join(path, "name"));
+	if (trim(out.name).empty())
+		r.fail(*name, join(path, "name"), "must not be empty; name the connector, e.g. \"DP-1\"");
 	if (const auto *n = t.get("mode")) {
 		const std::string mode = r.string(*n, join(path, "mode"));
-		int w = 0, h = 0, used = 0;
-		double hz = 0;
-		bool ok = std::sscanf(mode.c_str(), "%dx%d%n", &w, &h, &used) == 2;
-		if (ok && mode[static_cast<std::size_t>(used)] == '@') {
-			int used_hz = 0;
-			ok = std::sscanf(mode.c_str() + used + 1, "%lf%n", &hz, &used_hz) == 1 &&
-				static_cast<std::size_t>(used + 1 + used_hz) == mode.size() && hz > 0 && hz <= 1000;
-		} else {
-			ok = ok && static_cast<std::size_t>(used) == mode.size();
-		}
-		if (!ok || w < 1 || h < 1 || w > 16384 || h > 16384)
-			r.fail(*n, join(path, "mode"), "'" + mode + "' is not a mode (write WIDTHxHEIGHT or WIDTHxHEIGHT@HZ, e.g. 1920x1080@60)");
-		out.width = w;
-		out.height = h;
-		if (hz > 0)
-			out.refresh_mhz = static_cast<int>(hz * 1000 + 0.5);
+		const auto parsed = parse_mode(mode);
+		if (!parsed)
+			r.fail(*n, join(path, "mode"), "'" + mode +
+				"' is not a mode (write WIDTHxHEIGHT or WIDTHxHEIGHT@HZ, e.g. 1920x1080@60 or 1280x720@59.94; "
+				"sizes 1..16384, refresh up to 1000 Hz)");
+		out.width = parsed->width;
+		out.height = parsed->height;
+		if (parsed->refresh_mhz > 0)
+			out.refresh_mhz = parsed->refresh_mhz;
 	}
 	if (const auto *n = t.get("position")) {
 		const std::string pos = r.string(*n, join(path, "position"));
-		int x = 0, y = 0, used = 0;
-		if (std::sscanf(pos.c_str(), "%d,%d%n", &x, &y, &used) != 2 || static_cast<std::size_t>(used) != pos.size())
-			r.fail(*n, join(path, "position"), "'" + pos + "' is not a position (write X,Y, e.g. 1920,0)");
-		out.x = x;
-		out.y = y;
+		const auto parsed = parse_position(pos);
+		if (!parsed)
+			r.fail(*n, join(path, "position"), "'" + pos +
+				"' is not a position (write X,Y, e.g. 1920,0; each within -100000..100000)");
+		out.x = parsed->first;
+		out.y = parsed->second;
 	}
 	if (const auto *n = t.get("scale"))
 		out.scale = r.number(*n, join(path, "scale"), 0.5, 4.0);
@@ -115,6 +249,8 @@ OutputConfig read_output(const Reader &r, const toml::table &t, const std::strin
 
 void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding> &bindings)
 {
+	// The user's own combos, to catch one combo written twice ("Super+q", "super+Q").
+	std::vector<Keybinding> seen;
 	for (auto &&[key, node] : t) {
 		const std::string path = join("bindings", key.str());
 		std::string error;
@@ -122,6 +258,11 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 		if (!parsed)
 			r.fail_line(static_cast<int>(key.source().begin.line), path, error);
 		Keybinding b = *parsed;
+		for (const Keybinding &o : seen)
+			if (o.modifiers == b.modifiers && o.keysym == b.keysym)
+				r.fail_line(static_cast<int>(key.source().begin.line), path,
+					"the same key combination as \"" + o.text + "\" above; bind each combination once");
+		seen.push_back(b);
 		const std::string action = trim(r.string(node, path));
 		bool remove = false;
 		if (action == "terminal")
@@ -142,6 +283,17 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 		if (!remove)
 			bindings.push_back(b);
 	}
+}
+
+// An array of shell commands, none of them blank.
+std::vector<std::string> read_commands(const Reader &r, const toml::node &node, const std::string &key)
+{
+	std::vector<std::string> commands = r.strings(node, key);
+	const auto *array = node.as_array();
+	for (std::size_t i = 0; i < commands.size(); ++i)
+		if (trim(commands[i]).empty())
+			r.fail(*array->get(i), key + "[" + std::to_string(i + 1) + "]", "must be a command, not blank");
+	return commands;
 }
 
 bool valid_domain_name(const std::string &name)
@@ -179,7 +331,7 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 	if (const auto *n = t.get("autostart")) {
 		if (d.backend != "local")
 			r.fail(*n, join(path, "autostart"), "only a local domain starts apps; an external agent starts its own");
-		d.autostart = r.strings(*n, join(path, "autostart"));
+		d.autostart = read_commands(r, *n, join(path, "autostart"));
 	}
 	if (const auto *n = t.get("gui_socket")) {
 		if (d.backend != "external")
@@ -215,24 +367,29 @@ std::optional<Keybinding> parse_key_combo(const std::string &text, std::string *
 {
 	Keybinding b;
 	b.text = text;
+	// Split at every '+', keeping empty parts ("Super+" has an empty key).
 	std::vector<std::string> parts;
-	std::stringstream ss(text);
-	for (std::string part; std::getline(ss, part, '+');)
-		parts.push_back(trim(part));
-	if (parts.empty() || parts.back().empty()) {
-		*error = "'" + text + "' is not a key combination (write e.g. Super+Shift+Q)";
+	for (std::size_t begin = 0;;) {
+		const std::size_t plus = text.find('+', begin);
+		parts.push_back(trim(text.substr(begin, plus == std::string::npos ? std::string::npos : plus - begin)));
+		if (plus == std::string::npos)
+			break;
+		begin = plus + 1;
+	}
+	if (std::any_of(parts.begin(), parts.end(), [](const std::string &p) { return p.empty(); })) {
+		*error = "'" + text + "' is not a key combination (write e.g. Super+Shift+Q; the + key is called plus)";
 		return std::nullopt;
 	}
 	for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
 		const std::string m = lower(parts[i]);
 		if (m == "super" || m == "logo" || m == "mod4")
-			b.modifiers |= mod_logo;
+			b.modifiers |= ModLogo;
 		else if (m == "shift")
-			b.modifiers |= mod_shift;
+			b.modifiers |= ModShift;
 		else if (m == "ctrl" || m == "control")
-			b.modifiers |= mod_ctrl;
+			b.modifiers |= ModCtrl;
 		else if (m == "alt" || m == "mod1")
-			b.modifiers |= mod_alt;
+			b.modifiers |= ModAlt;
 		else {
 			*error = "unknown modifier '" + parts[i] + "' (use Super, Shift, Ctrl or Alt)";
 			return std::nullopt;
@@ -277,7 +434,7 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 			r.fail(*n, "terminal", "must be a command, e.g. \"foot\"");
 	}
 	if (const auto *n = root.get("autostart"))
-		cfg.autostart = r.strings(*n, "autostart");
+		cfg.autostart = read_commands(r, *n, "autostart");
 	if (const auto *n = root.get("keyboard"))
 		read_keyboard(r, r.table(*n, "keyboard"), cfg.keyboard);
 	if (const auto *n = root.get("output")) {
@@ -289,7 +446,8 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 			const std::string path = "output[" + std::to_string(i + 1) + "]";
 			OutputConfig out = read_output(r, *array->get(i)->as_table(), path);
 			if (!names.insert(out.name).second)
-				r.fail(*array->get(i), join(path, "name"), "output '" + out.name + "' is configured twice");
+				r.fail(*array->get(i)->as_table()->get("name"), join(path, "name"),
+					"output '" + out.name + "' is configured twice");
 			cfg.outputs.push_back(out);
 		}
 	}
@@ -312,7 +470,8 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 			const std::string path = "domain[" + std::to_string(i + 1) + "]";
 			DomainConfig d = read_domain(r, *array->get(i)->as_table(), path, cfg.theme);
 			if (!names.insert(d.name).second)
-				r.fail(*array->get(i), join(path, "name"), "domain '" + d.name + "' is defined twice");
+				r.fail(*array->get(i)->as_table()->get("name"), join(path, "name"),
+					"domain '" + d.name + "' is defined twice");
 			cfg.domains.push_back(d);
 		}
 	}
@@ -321,6 +480,9 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 
 Config load_config(const std::filesystem::path &path, bool explicitly_named)
 {
+	std::error_code ec;
+	if (std::filesystem::is_directory(path, ec))
+		throw ConfigError(path, 0, "", "is a directory, not a config file");
 	std::ifstream in(path, std::ios::binary);
 	if (!in) {
 		if (explicitly_named)

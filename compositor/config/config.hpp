@@ -70,6 +70,20 @@ struct OutputConfig {
 	bool enabled = true;
 };
 
+// Modifier bits of Keybinding::modifiers: the same values as wlroots' enum
+// wlr_keyboard_modifier (WLR_MODIFIER_SHIFT ... WLR_MODIFIER_MOD5), defined here
+// because <wlr/types/wlr_keyboard.h> is not valid C++. Keep them in step.
+enum Modifier : uint32_t {
+	ModShift = 1,
+	ModCaps = 2,
+	ModCtrl = 4,
+	ModAlt = 8,   // Mod1
+	ModMod2 = 16, // Num Lock
+	ModMod3 = 32,
+	ModLogo = 64, // Super, Mod4
+	ModMod5 = 128,
+};
+
 enum class Action { Spawn, Terminal, Close, Exit };
 
 struct Keybinding {
@@ -116,7 +130,14 @@ Config load_config(const std::filesystem::path &path, bool explicitly_named);
 Config parse_config(const std::string &text, const std::filesystem::path &path_for_errors);
 
 // Finds and parses a theme by name ("default") or path (contains '/' or ends in .toml).
+// A relative path is taken from config_dir. A name NAME is NAME.toml in, in order:
+// config_dir/themes, $XDG_CONFIG_HOME/bulkhead/themes (else ~/.config/bulkhead/themes),
+// each $XDG_DATA_DIRS entry + /bulkhead/themes (default /usr/local/share:/usr/share),
+// BULKHEAD_DATADIR/themes, then the source tree's themes/ (BULKHEAD_SOURCE_THEMES).
 Theme load_theme(const std::string &name_or_path, const std::filesystem::path &config_dir);
+// The files load_theme tries, in order (without duplicates).
+std::vector<std::filesystem::path> theme_search_path(const std::string &name_or_path,
+	const std::filesystem::path &config_dir);
 Theme parse_theme(const std::string &text, const std::filesystem::path &path_for_errors);
 
 // "Super+Shift+q" -> modifiers + keysym; nullopt with a reason in *error.

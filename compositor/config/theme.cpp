@@ -2,6 +2,7 @@
 #include "config/config.hpp"
 #include "config/toml_reader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <fstream>
@@ -16,11 +17,13 @@ using toml_reader::Reader;
 constexpr std::array<const char *, 8> label_names = {
 	"red", "orange", "yellow", "green", "gray", "blue", "purple", "black"};
 
-// Text that stays readable on `background`: black on light colours (yellow,
-// green), white on dark ones.
+// Text that stays readable on `background`: black or white, whichever has the
+// higher contrast ratio (black on light colours such as yellow, green and
+// orange, white on dark ones).
 Colour contrasting_text(const Colour &background)
 {
-	return background.luminance() > 0.35f ? Colour{0, 0, 0, 1} : Colour{1, 1, 1, 1};
+	const Colour black{0, 0, 0, 1}, white{1, 1, 1, 1};
+	return background.contrast_ratio(black) > background.contrast_ratio(white) ? black : white;
 }
 
 struct Variant {
@@ -45,8 +48,14 @@ Variant read_variant(const Reader &r, const toml::table &root, const char *name,
 	if (mixable) {
 		if (const auto *n = t.get("mix_toward"))
 			v.toward = r.colour(*n, join(name, "mix_toward"));
-		if (const auto *n = t.get("mix"))
-			v.amount = static_cast<float>(r.number(*n, join(name, "mix"), 0.0, 1.0));
+		const toml::node *mix = t.get("mix");
+		if (mix)
+			v.amount = static_cast<float>(r.number(*mix, join(name, "mix"), 0.0, 1.0));
+		// One without the other is a half-written theme, not a silent no-op.
+		if (mix && !v.toward)
+			r.fail(*mix, join(name, "mix_toward"), "missing; 'mix' says how far to mix toward it");
+		if (v.toward && !mix)
+			r.fail(*t.get("mix_toward"), join(name, "mix"), "missing; how far (0..1) to mix toward 'mix_toward'");
 	}
 	return v;
 }
@@ -65,10 +74,19 @@ LabelStyle make_style(const Colour &colour, const Variant &focused, const Varian
 	return style;
 }
 
-std::string read_file(const std::filesystem::path &path, bool *found)
+// The theme file's text; nullopt when there is no such file.
+std::optional<std::string> read_theme_file(const std::filesystem::path &path)
 {
+	namespace fs = std::filesystem;
+	std::error_code ec;
+	const fs::file_status status = fs::status(path, ec);
+	if (!fs::exists(status))
+		return std::nullopt;
+	if (fs::is_directory(status))
+		throw ConfigError(path, 0, "", "is a directory, not a theme file");
 	std::ifstream in(path, std::ios::binary);
-	*found = static_cast<bool>(in);
+	if (!in)
+		throw ConfigError(path, 0, "", "cannot read the theme file");
 	std::ostringstream text;
 	text << in.rdbuf();
 	return text.str();
@@ -130,34 +148,47 @@ Theme parse_theme(const std::string &text, const std::filesystem::path &path_for
 	return theme;
 }
 
-Theme load_theme(const std::string &name_or_path, const std::filesystem::path &config_dir)
+std::vector<std::filesystem::path> theme_search_path(const std::string &name_or_path,
+	const std::filesystem::path &config_dir)
 {
 	namespace fs = std::filesystem;
 	std::vector<fs::path> candidates;
-	const bool is_path = name_or_path.find('/') != std::string::npos ||
-		(name_or_path.size() > 5 && name_or_path.ends_with(".toml"));
+	auto add = [&](const fs::path &p) {
+		const fs::path normal = p.lexically_normal();
+		if (std::find(candidates.begin(), candidates.end(), normal) == candidates.end())
+			candidates.push_back(normal);
+	};
+	if (name_or_path.empty())
+		return candidates;
+	const bool is_path = name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".toml");
 	if (is_path) {
 		fs::path p(name_or_path);
-		candidates.push_back(p.is_relative() && !config_dir.empty() ? config_dir / p : p);
-	} else {
-		const std::string file = name_or_path + ".toml";
-		if (!config_dir.empty())
-			candidates.push_back(config_dir / "themes" / file);
-		const char *data_dirs = std::getenv("XDG_DATA_DIRS");
-		std::string dirs = data_dirs && *data_dirs ? data_dirs : "/usr/local/share:/usr/share";
-		std::stringstream ss(dirs);
-		for (std::string dir; std::getline(ss, dir, ':');)
-			if (!dir.empty())
-				candidates.push_back(fs::path(dir) / "bulkhead" / "themes" / file);
-		candidates.push_back(fs::path(BULKHEAD_DATADIR) / "themes" / file);
-		candidates.push_back(fs::path(BULKHEAD_SOURCE_THEMES) / file);
+		add(p.is_relative() && !config_dir.empty() ? config_dir / p : p);
+		return candidates;
 	}
-	for (const auto &candidate : candidates) {
-		bool found = false;
-		const std::string text = read_file(candidate, &found);
-		if (found)
-			return parse_theme(text, candidate);
-	}
+	const std::string file = name_or_path + ".toml";
+	if (!config_dir.empty())
+		add(config_dir / "themes" / file);
+	add(default_config_path().parent_path() / "themes" / file);
+	const char *data_dirs = std::getenv("XDG_DATA_DIRS");
+	std::string dirs = data_dirs && *data_dirs ? data_dirs : "/usr/local/share:/usr/share";
+	std::stringstream ss(dirs);
+	for (std::string dir; std::getline(ss, dir, ':');)
+		if (!dir.empty() && dir[0] == '/') // relative entries are invalid (XDG)
+			add(fs::path(dir) / "bulkhead" / "themes" / file);
+	add(fs::path(BULKHEAD_DATADIR) / "themes" / file);
+	add(fs::path(BULKHEAD_SOURCE_THEMES) / file);
+	return candidates;
+}
+
+Theme load_theme(const std::string &name_or_path, const std::filesystem::path &config_dir)
+{
+	if (name_or_path.empty())
+		throw ConfigError({}, 0, "theme", "must name a theme (e.g. \"default\") or a theme file");
+	const auto candidates = theme_search_path(name_or_path, config_dir);
+	for (const auto &candidate : candidates)
+		if (auto text = read_theme_file(candidate))
+			return parse_theme(*text, candidate);
 	std::string looked;
 	for (const auto &c : candidates)
 		looked += "\n  " + c.string();

@@ -77,14 +77,17 @@ uint32_t edges_for_point(const Rect &rect, Point p)
 
 Point clamp_frame_position(const Rect &outer, const Rect &area, int title_height, int keep)
 {
+	// `title_height` is how far the title bar reaches below the frame's top
+	// (the compositor passes border + title).
 	Point p{outer.x, outer.y};
-	// The title bar must stay wholly on the output vertically...
-	p.y = std::max(p.y, area.y);
-	p.y = std::min(p.y, area.y + area.height - title_height);
-	// ...and at least `keep` pixels of the frame horizontally.
-	const int visible = std::min(keep, outer.width);
-	p.x = std::max(p.x, area.x - outer.width + visible);
+	// At least `keep` pixels of the frame stay on the output horizontally...
+	const int visible = std::max(0, std::min(keep, outer.width));
 	p.x = std::min(p.x, area.x + area.width - visible);
+	p.x = std::max(p.x, area.x - outer.width + visible);
+	// ...and the title bar wholly vertically. On an output too short for it,
+	// the top wins: a title is never pushed above the screen.
+	p.y = std::min(p.y, area.y + area.height - title_height);
+	p.y = std::max(p.y, area.y);
 	return p;
 }
 
@@ -95,7 +98,7 @@ Point cascade_position(const Rect &area, const Rect &outer_size, int index)
 	const int room_x = (area.width - outer_size.width - start) / step;
 	const int room_y = (area.height - outer_size.height - start) / step;
 	const int fits = std::max(1, std::min(room_x, room_y) + 1);
-	const int i = index % fits;
+	const int i = std::max(0, index) % fits;
 	return {area.x + start + i * step, area.y + start + i * step};
 }
 
