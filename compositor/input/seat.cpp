@@ -10,6 +10,10 @@
 
 namespace bulkhead {
 
+// The config's modifier bits are wlroots' own (config.hpp cannot include its C header).
+static_assert(ModShift == WLR_MODIFIER_SHIFT && ModCaps == WLR_MODIFIER_CAPS && ModCtrl == WLR_MODIFIER_CTRL &&
+	ModAlt == WLR_MODIFIER_ALT && ModMod2 == WLR_MODIFIER_MOD2 && ModLogo == WLR_MODIFIER_LOGO);
+
 Seat::Seat(Server &server)
 	: server_(server), seat_(wlr_seat_create(server.display(), "seat0")), cursor_(wlr_cursor_create()),
 	  xcursor_manager_(wlr_xcursor_manager_create(nullptr, 24))
