@@ -103,3 +103,22 @@ Point cascade_position(const Rect &area, const Rect &outer_size, int index)
 }
 
 } // namespace bulkhead
+
+namespace bulkhead {
+
+Point place_window(const Rect &area, const Rect &outer_size, const std::vector<Rect> &others, int index)
+{
+	constexpr int start = 40, step = 32;
+	for (int y = area.y + start; y + outer_size.height <= area.y + area.height; y += step)
+		for (int x = area.x + start; x + outer_size.width <= area.x + area.width; x += step) {
+			const Rect candidate{x, y, outer_size.width, outer_size.height};
+			bool free = true;
+			for (const Rect &o : others)
+				free = free && candidate.intersection(o).empty();
+			if (free)
+				return {x, y};
+		}
+	return cascade_position(area, outer_size, index);
+}
+
+} // namespace bulkhead

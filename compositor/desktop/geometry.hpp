@@ -2,6 +2,7 @@
 // Pure geometry of frames, interactive moves/resizes and placement, kept free of
 // wlroots so it can be unit tested.
 #include <cstdint>
+#include <vector>
 
 namespace bulkhead {
 
@@ -53,5 +54,11 @@ Point clamp_frame_position(const Rect &outer, const Rect &area, int title_height
 
 // Cascading placement for new windows: where the n-th window's frame goes on `area`.
 Point cascade_position(const Rect &area, const Rect &outer_size, int index);
+
+// Where a new window's frame goes: the first spot on a 32-pixel grid (rows from
+// the top left, starting 40 pixels in) where it fits inside `area` and overlaps
+// none of `others`, so every title stays readable; when there is none, the
+// cascade position for the `index`-th window.
+Point place_window(const Rect &area, const Rect &outer_size, const std::vector<Rect> &others, int index);
 
 } // namespace bulkhead

@@ -118,12 +118,12 @@ void View::place_initially()
 	placed_ = true;
 	const wlr_box area = server_.usable_area_at(0, 0);
 	const Rect area_rect{area.x, area.y, area.width, area.height};
-	int index = 0;
+	std::vector<Rect> others;
 	for (const auto &view : server_.views())
 		if (view.get() != this && view->mapped())
-			++index;
+			others.push_back(view->outer());
 	const Rect size = frame_->metrics().outer({0, 0, width_, height_});
-	const Point p = cascade_position(area_rect, size, index);
+	const Point p = place_window(area_rect, size, others, static_cast<int>(others.size()));
 	move_to(p.x, p.y);
 }
 

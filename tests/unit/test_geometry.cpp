@@ -255,3 +255,22 @@ TEST_CASE("cascaded frames that fit stay inside the area", "[geometry]")
 		}
 	}
 }
+
+TEST_CASE("new windows go where they overlap no other window, else cascade", "[geometry]")
+{
+	const Rect area{0, 0, 1280, 720};
+	const Rect small{0, 0, 300, 200};
+	CHECK(place_window(area, small, {}, 0) == Point{40, 40});
+	// Beside the first window, on the grid.
+	const std::vector<Rect> one{{40, 40, 300, 200}};
+	const Point p = place_window(area, small, one, 1);
+	CHECK(Rect{p.x, p.y, 300, 200}.intersection(one[0]).empty());
+	CHECK(p == Point{360, 40});
+	// Nothing fits beside a window filling the output: the cascade.
+	const std::vector<Rect> full{{0, 0, 1280, 720}};
+	CHECK(place_window(area, small, full, 1) == cascade_position(area, small, 1));
+	// A frame larger than the area never gets a free spot.
+	CHECK(place_window(area, {0, 0, 2000, 100}, {}, 0) == cascade_position(area, {0, 0, 2000, 100}, 0));
+	// Windows on another output do not count against this one.
+	CHECK(place_window({1280, 0, 1280, 720}, small, one, 1) == Point{1320, 40});
+}
