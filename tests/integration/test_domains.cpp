@@ -290,3 +290,33 @@ autostart = ["weston-terminal"]
 	CHECK(shot.fraction(left_edge, rgba(theme().background), 6) < 0.02);
 	CHECK(shot.fraction(top_edge, rgba(theme().background), 6) < 0.02);
 }
+
+TEST_CASE("a guest popup menu appears at the pointer, through agent and daemon", "[domains]")
+{
+	Compositor c(base_config(R"(
+[[domain]]
+name = "untrusted"
+label = "orange"
+autostart = ["weston-terminal"]
+)"));
+	auto w = wait_for_window(c, "Wayland Terminal", 20s);
+	REQUIRE(w);
+	const int x = w->content.x + w->content.width / 3, y = w->content.y + w->content.height / 2;
+	// The menu will open below and right of the pointer, over the black terminal.
+	const Rect menu_area{x + 20, y + 10, 120, 40};
+	c.inject({"click", point(x), point(y)});
+	c.inject({"move", "1270", "710"});
+	Image before;
+	REQUIRE(wait_until([&] {
+		before = c.screenshot();
+		return before.fraction(menu_area, Rgba{0, 0, 0, 255}, 8) > 0.95;
+	}));
+	c.inject({"click", point(x), point(y), "right"});
+	Image after;
+	CHECK(wait_until([&] {
+		after = c.screenshot();
+		return after.fraction(menu_area, Rgba{0, 0, 0, 255}, 8) < 0.5;
+	}));
+	// A popup is part of its window, not a window of its own.
+	CHECK_FALSE(c.wait_for_log("view map id=" + std::to_string(w->id + 1), 200ms));
+}
