@@ -2,6 +2,7 @@
 
 #include "compat.hpp"
 #include "host_link.hpp"
+#include "services.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -115,12 +116,16 @@ bool Agent::set_region(std::unique_ptr<SharedRegion> region)
 void Agent::attach_link(HostLink *link)
 {
 	link_ = link;
+	if (services_)
+		services_->set_link(link);
 	replay_windows();
 }
 
 void Agent::detach_link()
 {
 	link_ = nullptr;
+	if (services_)
+		services_->set_link(nullptr);
 	pointer_window_ = nullptr;
 	wlr_seat_pointer_clear_focus(seat_);
 	wlr_seat_keyboard_clear_focus(seat_);

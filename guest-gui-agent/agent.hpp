@@ -21,6 +21,7 @@
 namespace bulkhead::agent {
 
 class HostLink;
+class Services;
 
 class Agent {
 public:
@@ -42,6 +43,10 @@ public:
 	// wait and are replayed when a daemon connects.
 	void attach_link(HostLink *link);
 	void detach_link();
+
+	// Apps, files and open requests; owned by main, outlives every link.
+	void set_services(Services *services) { services_ = services; }
+	Services &services() { return *services_; }
 
 	// Set once per connection from the host's welcome.
 	bool set_region(std::unique_ptr<SharedRegion> region);
@@ -99,6 +104,7 @@ private:
 	std::unique_ptr<SharedRegion> region_;
 	std::unique_ptr<RegionAllocator> allocator_;
 	HostLink *link_ = nullptr;
+	Services *services_ = nullptr;
 	std::list<std::unique_ptr<Window>> windows_;
 	uint32_t next_window_id_ = 1;
 	Window *pointer_window_ = nullptr;

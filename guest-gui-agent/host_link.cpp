@@ -1,6 +1,7 @@
 #include "host_link.hpp"
 
 #include "agent.hpp"
+#include "services.hpp"
 #include "transport.hpp"
 
 #include <unistd.h>
@@ -161,6 +162,16 @@ void HostLink::handle_message(const wire::HostMessage &message)
 			send(out);
 		} else if constexpr (std::is_same_v<T, Output>) {
 			agent_.set_output(m.width, m.height, static_cast<int32_t>(m.scale));
+		} else if constexpr (std::is_same_v<T, Launch>) {
+			agent_.services().handle_launch(m);
+		} else if constexpr (std::is_same_v<T, FileBegin>) {
+			agent_.services().handle_file_begin(m);
+		} else if constexpr (std::is_same_v<T, FileChunk>) {
+			agent_.services().handle_file_chunk(m);
+		} else if constexpr (std::is_same_v<T, FileEnd>) {
+			agent_.services().handle_file_end();
+		} else if constexpr (std::is_same_v<T, OpenResult>) {
+			agent_.services().handle_open_result(m);
 		} else {
 			// Clipboard requests and pastes arrive with the secure clipboard.
 			wlr_log(WLR_DEBUG, "host message not handled yet");

@@ -23,6 +23,15 @@ public:
 	HostLink &operator=(const HostLink &) = delete;
 
 	bool closed() const { return fd_ < 0; }
+	// Drops the connection (the daemon reconnects and starts over).
+	void fail(const std::string &why);
+
+	template <typename M> void send_message(const M &m)
+	{
+		std::vector<uint8_t> out;
+		wire::encode(out, m);
+		send(out);
+	}
 
 	void send_create_window(uint32_t id, uint32_t parent, int32_t x, int32_t y);
 	void send_destroy_window(uint32_t id);
@@ -38,7 +47,6 @@ private:
 	void handle_message(const wire::HostMessage &message);
 	void handle_welcome(const wire::Welcome &welcome);
 	void send(const std::vector<uint8_t> &bytes);
-	void fail(const std::string &why);
 
 	Agent &agent_;
 	int fd_;

@@ -3,6 +3,7 @@
 // Wayland compositor and forwards their windows to the host.
 #include "agent.hpp"
 #include "host_link.hpp"
+#include "services.hpp"
 #include "transport.hpp"
 
 #include <CLI/CLI.hpp>
@@ -48,10 +49,17 @@ int main(int argc, char **argv)
 	std::string domain = "guest", wayland_socket, transport;
 	int ready_fd = -1;
 	bool debug = false;
+	bulkhead::agent::ServiceOptions services;
+	services.open_command = "xdg-open";
+	services.files_dir = "/tmp/bulkhead-files";
 	app.add_option("--domain", domain, "Domain name, for logs");
 	app.add_option("--wayland-socket", wayland_socket, "Absolute path of the Wayland socket for guest apps")->required();
 	app.add_option("--transport", transport, "local:PATH (listen for the daemon on a unix socket)")->required();
 	app.add_option("--ready-fd", ready_fd, "Write one line to this descriptor once both sockets listen");
+	app.add_option("--files-dir", services.files_dir, "Where files sent by the host are written");
+	app.add_option("--open-command", services.open_command, "The guest's file handler, run as: COMMAND FILE");
+	app.add_option("--control-socket", services.control_socket,
+		"Unix socket where bulkhead-open-in-disposable asks to open a file in a disposable");
 	app.add_flag("-d,--debug", debug, "Verbose logging");
 	try {
 		app.parse(argc, argv);
@@ -67,6 +75,9 @@ int main(int argc, char **argv)
 	try {
 		bulkhead::agent::Agent agent(domain);
 		agent.listen(wayland_socket);
+		services.wayland_socket = wayland_socket;
+		bulkhead::agent::Services service(agent.event_loop(), services);
+		agent.set_services(&service);
 		std::string error;
 		const int listen_fd = bulkhead::agent::listen_unix(transport.substr(6), &error);
 		if (listen_fd < 0)
@@ -85,6 +96,7 @@ int main(int argc, char **argv)
 		wlr_log(WLR_INFO, "domain %s: apps connect to %s", domain.c_str(), wayland_socket.c_str());
 		agent.run();
 		listener.link.reset();
+		agent.set_services(nullptr);
 		wl_event_source_remove(accept_source);
 		wl_event_source_remove(term);
 		wl_event_source_remove(intr);

@@ -161,12 +161,27 @@ void domain_event(void *data, bulkhead_domain_manager_v1 *, const char *name, co
 {
 	daemon_of(data)->handle_domain(name, label);
 }
-const bulkhead_domain_manager_v1_listener domain_listener = {domain_event};
+void domain_launch(void *data, bulkhead_domain_manager_v1 *, uint32_t request, const char *command)
+{
+	daemon_of(data)->relay().handle_launch(request, command);
+}
+void domain_send_file(void *data, bulkhead_domain_manager_v1 *, uint32_t request, uint32_t flags, int32_t fd,
+	const char *name)
+{
+	daemon_of(data)->relay().handle_send_file(request, flags, fd, name);
+}
+void domain_open_result(void *data, bulkhead_domain_manager_v1 *, uint32_t request, uint32_t status, const char *text)
+{
+	daemon_of(data)->relay().handle_open_result(request, status, text);
+}
+const bulkhead_domain_manager_v1_listener domain_listener = {domain_event, domain_launch, domain_send_file,
+	domain_open_result};
 
 } // namespace
 
 Daemon::Daemon(Options options)
-	: options_(std::move(options)), decoder_(wire::Limits{}.max_payload), session_(wire::Limits{}, options_.region_size)
+	: options_(std::move(options)), decoder_(wire::Limits{}.max_payload), session_(wire::Limits{}, options_.region_size),
+	  relay_(session_, [this](const std::vector<uint8_t> &bytes) { send(bytes); })
 {
 }
 
@@ -215,8 +230,10 @@ void Daemon::handle_global(wl_registry *registry, uint32_t name, const char *int
 		viewporter_ = static_cast<wp_viewporter *>(wl_registry_bind(registry, name, &wp_viewporter_interface, 1));
 	else if (i == bulkhead_domain_manager_v1_interface.name) {
 		domain_manager_ = static_cast<bulkhead_domain_manager_v1 *>(
-			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, 1));
+			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, std::min(version, 2u)));
 		bulkhead_domain_manager_v1_add_listener(domain_manager_, &domain_listener, this);
+		if (version >= 2)
+			relay_.set_manager(domain_manager_);
 	}
 }
 
@@ -432,9 +449,25 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 		} else if constexpr (std::is_same_v<T, Pong>) {
 			if (m.serial == ping_serial_)
 				ping_sent_.reset();
+		} else if constexpr (std::is_same_v<T, OpenFileBegin>) {
+			std::string why;
+			if (!relay_.handle_open_begin(m, &why))
+				end(why);
+		} else if constexpr (std::is_same_v<T, ReturnFileBegin>) {
+			std::string why;
+			if (!relay_.handle_return_begin(m, &why))
+				end(why);
+		} else if constexpr (std::is_same_v<T, OpenFileChunk>) {
+			std::string why;
+			if (!relay_.handle_chunk(m, &why))
+				end(why);
+		} else if constexpr (std::is_same_v<T, OpenFileEnd>) {
+			relay_.handle_end();
+		} else if constexpr (std::is_same_v<T, AppExited>) {
+			relay_.handle_app_exited(m);
 		} else {
 			// Acks are implicit (the next attach acks the host's configure);
-			// clipboard and file messages arrive with their issues.
+			// clipboard messages arrive with the secure clipboard.
 		}
 	}, message);
 }
@@ -768,8 +801,10 @@ int Daemon::run()
 			break;
 		}
 		const short guest_events = POLLIN | (out_start_ < out_.size() ? POLLOUT : 0);
+		// While a file streams, come back soon to send its next chunks.
+		const int timeout = relay_.streaming() && out_start_ == out_.size() ? 0 : static_cast<int>(options_.ping_interval.count());
 		pollfd fds[2] = {{wl_display_get_fd(display_), POLLIN, 0}, {guest_fd_, guest_events, 0}};
-		const int ready = poll(fds, 2, static_cast<int>(options_.ping_interval.count()));
+		const int ready = poll(fds, 2, timeout);
 		if (ready < 0 && errno != EINTR) {
 			wl_display_cancel_read(display_);
 			break;
@@ -786,6 +821,7 @@ int Daemon::run()
 		wl_display_dispatch_pending(display_);
 		if (fds[1].revents & POLLOUT)
 			flush();
+		relay_.pump(out_.size() - out_start_);
 		if (fds[1].revents & (POLLIN | POLLERR | POLLHUP))
 			pump_guest();
 

@@ -7,6 +7,7 @@
 // for this domain (WAYLAND_SOCKET), so it cannot choose which domain it speaks
 // for. Pixels are never copied here: one wl_shm pool spans the whole shared
 // region and each attach becomes a wl_buffer at the guest's offset in it.
+#include "app_relay.hpp"
 #include "wire/codec.hpp"
 
 #include <wayland-client.h>
@@ -101,6 +102,7 @@ public:
 	void handle_output_mode(int32_t width, int32_t height);
 	void handle_output_scale(int32_t scale);
 	void handle_domain(const char *name, const char *label);
+	AppRelay &relay() { return relay_; }
 
 	wl_pointer *pointer = nullptr;
 	wl_keyboard *keyboard = nullptr;
@@ -147,6 +149,7 @@ private:
 	int region_fd_ = -1;
 	wire::Decoder decoder_;
 	wire::GuestSession session_;
+	AppRelay relay_;
 	std::map<uint32_t, std::unique_ptr<Window>> windows_;
 	int32_t output_width_ = 1920, output_height_ = 1080, output_scale_ = 1;
 	std::string keymap_;

@@ -46,6 +46,13 @@ const char *type_name(uint16_t type)
 	case Type::ClipboardSet: return "clipboard-set";
 	case Type::Ping: return "ping";
 	case Type::Output: return "output";
+	case Type::AppExited: return "app-exited";
+	case Type::ReturnFileBegin: return "return-file-begin";
+	case Type::Launch: return "launch";
+	case Type::FileBegin: return "file-begin";
+	case Type::FileChunk: return "file-chunk";
+	case Type::FileEnd: return "file-end";
+	case Type::OpenResult: return "open-result";
 	}
 	return "unknown";
 }
@@ -204,6 +211,20 @@ void encode(std::vector<uint8_t> &out, const ClipboardRequest &m) { Writer(out, 
 void encode(std::vector<uint8_t> &out, const ClipboardSet &m) { Writer(out, Type::ClipboardSet, 0).bytes(m.data); }
 void encode(std::vector<uint8_t> &out, const Ping &m) { Writer(out, Type::Ping, 0).u32(m.serial); }
 void encode(std::vector<uint8_t> &out, const Output &m) { Writer(out, Type::Output, 0).i32(m.width).i32(m.height).u32(m.scale); }
+
+void encode(std::vector<uint8_t> &out, const AppExited &m) { Writer(out, Type::AppExited, 0).u32(m.request).i32(m.status); }
+void encode(std::vector<uint8_t> &out, const ReturnFileBegin &m) { Writer(out, Type::ReturnFileBegin, 0).u32(m.request).u64(m.size); }
+void encode(std::vector<uint8_t> &out, const Launch &m) { Writer(out, Type::Launch, 0).u32(m.request).bytes(m.command); }
+void encode(std::vector<uint8_t> &out, const FileBegin &m)
+{
+	Writer(out, Type::FileBegin, 0).u32(m.request).u32(m.flags).u64(m.size).bytes(m.name);
+}
+void encode(std::vector<uint8_t> &out, const FileChunk &m) { Writer(out, Type::FileChunk, 0).bytes(m.data); }
+void encode(std::vector<uint8_t> &out, const FileEnd &) { Writer(out, Type::FileEnd, 0); }
+void encode(std::vector<uint8_t> &out, const OpenResult &m)
+{
+	Writer(out, Type::OpenResult, 0).u32(m.request).u32(m.status).bytes(m.text);
+}
 
 void encode_raw(std::vector<uint8_t> &out, uint16_t type, uint32_t window, const std::vector<uint8_t> &payload,
 	uint16_t flags)

@@ -141,6 +141,11 @@ public:
 	// Popups are destroyed with their parent; these ids go with it.
 	std::vector<uint32_t> descendants(uint32_t id) const;
 	void expect_clipboard(uint32_t serial) { clipboard_serials_.insert(serial); }
+	// The host launched an app for `request` (app-exited may follow once) and,
+	// with may_return, the guest may send the edited file back once.
+	void expect_app(uint32_t request, bool may_return);
+	// The file being received ends a return-file-begin (not an open-file-begin).
+	bool receiving_return() const { return file_open_ && file_return_request_ != 0; }
 	const Limits &limits() const { return limits_; }
 
 private:
@@ -159,6 +164,8 @@ private:
 	std::set<uint32_t> clipboard_serials_;
 	bool file_open_ = false;
 	uint64_t file_expected_ = 0, file_received_ = 0;
+	uint32_t file_return_request_ = 0; // non-zero while a return-file is open
+	std::set<uint32_t> apps_, returns_;
 };
 
 // The agent's check of what the host sends (the host is trusted, but a bug
@@ -248,6 +255,13 @@ void encode(std::vector<uint8_t> &out, const ClipboardRequest &m);
 void encode(std::vector<uint8_t> &out, const ClipboardSet &m);
 void encode(std::vector<uint8_t> &out, const Ping &m);
 void encode(std::vector<uint8_t> &out, const Output &m);
+void encode(std::vector<uint8_t> &out, const AppExited &m);
+void encode(std::vector<uint8_t> &out, const ReturnFileBegin &m);
+void encode(std::vector<uint8_t> &out, const Launch &m);
+void encode(std::vector<uint8_t> &out, const FileBegin &m);
+void encode(std::vector<uint8_t> &out, const FileChunk &m);
+void encode(std::vector<uint8_t> &out, const FileEnd &m);
+void encode(std::vector<uint8_t> &out, const OpenResult &m);
 
 // The same, as a new byte vector.
 template <typename M>

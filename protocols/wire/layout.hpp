@@ -41,6 +41,12 @@ constexpr std::optional<std::size_t> fixed_size(uint16_t type)
 	case Type::PointerAxis: return 16;
 	case Type::ClipboardRequest: case Type::Ping: return 4;
 	case Type::Output: return 12;
+	case Type::AppExited: return 8;
+	case Type::ReturnFileBegin: return 12;
+	case Type::Launch: return 4;
+	case Type::FileBegin: return 16;
+	case Type::FileChunk: case Type::FileEnd: return 0;
+	case Type::OpenResult: return 8;
 	}
 	return std::nullopt;
 }
@@ -50,6 +56,7 @@ constexpr bool variable_length(uint16_t type)
 	switch (static_cast<Type>(type)) {
 	case Type::SetTitle: case Type::SetAppId: case Type::OpenFileChunk: case Type::ClipboardData:
 	case Type::OpenFileBegin: case Type::Attach: case Type::Keymap: case Type::ClipboardSet:
+	case Type::Launch: case Type::FileBegin: case Type::FileChunk: case Type::OpenResult:
 		return true;
 	default:
 		return false;

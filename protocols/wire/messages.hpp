@@ -10,7 +10,7 @@
 namespace bulkhead::wire {
 
 constexpr uint16_t version_major = 1;
-constexpr uint16_t version_minor = 0;
+constexpr uint16_t version_minor = 1;
 
 constexpr std::size_t header_size = 12;
 
@@ -35,6 +35,8 @@ constexpr uint32_t file_chunk_bytes = 64 * 1024; // one open-file-chunk
 constexpr uint64_t file_bytes = 256ull << 20;    // one whole file
 constexpr uint32_t output_dimension = 16384;     // host output width and height
 constexpr uint32_t output_scale = 8;
+constexpr uint32_t command_bytes = 4096;       // one launch command line
+constexpr uint32_t result_text_bytes = 1024;   // the reason in an open-result
 } // namespace limit
 
 // Explicit limits. The daemon enforces them on everything a guest sends; the
@@ -57,6 +59,7 @@ struct Limits {
 	uint64_t max_file_bytes = limit::file_bytes;
 	uint32_t max_output_dimension = limit::output_dimension;
 	uint32_t max_output_scale = limit::output_scale;
+	uint32_t max_command_bytes = limit::command_bytes;
 };
 
 enum class Type : uint16_t {
@@ -77,6 +80,9 @@ enum class Type : uint16_t {
 	OpenFileBegin = 14,
 	OpenFileChunk = 15,
 	OpenFileEnd = 16,
+	// 1.1
+	AppExited = 20,
+	ReturnFileBegin = 21,
 	// host (daemon) -> guest (agent)
 	Welcome = 64,
 	BufferRelease = 65,
@@ -97,6 +103,12 @@ enum class Type : uint16_t {
 	ClipboardSet = 80,
 	Ping = 81,
 	Output = 82,
+	// 1.1
+	Launch = 83,
+	FileBegin = 84,
+	FileChunk = 85,
+	FileEnd = 86,
+	OpenResult = 87,
 };
 
 const char *type_name(uint16_t type);
@@ -118,6 +130,16 @@ static_assert(static_cast<uint32_t>(Cursor::Hidden) + 1 == cursor_count);
 constexpr uint32_t configure_activated = 1, configure_maximized = 2, configure_fullscreen = 4,
 		   configure_resizing = 8;
 constexpr uint32_t configure_known_flags = 15;
+
+// file-begin flags: open it with the guest's handler (then app-exited), send
+// it back with return-file-begin when the handler exits and the file changed,
+// or it is the edited copy of the guest's own open-file request `request`.
+constexpr uint32_t file_open = 1, file_return = 2, file_returned = 4;
+constexpr uint32_t file_known_flags = 7;
+
+// open-result statuses.
+enum class OpenStatus : uint32_t { Started = 0, Refused = 1, Finished = 2, Failed = 3 };
+constexpr uint32_t open_status_count = 4;
 
 // Key and button states, pointer axes.
 constexpr uint32_t state_released = 0, state_pressed = 1;
@@ -152,9 +174,16 @@ struct AckConfigure { uint32_t window = 0, serial = 0; };
 struct OpenFileBegin { uint64_t size = 0; std::string name; };
 struct OpenFileChunk { std::string data; };
 struct OpenFileEnd {};
+// The app the host launched for `request` (launch, or file-begin with
+// file_open) exited with this status.
+struct AppExited { uint32_t request = 0; int32_t status = 0; };
+// The edited file of a file-begin with file_return follows in
+// open-file-chunk / open-file-end.
+struct ReturnFileBegin { uint32_t request = 0; uint64_t size = 0; };
 
 using GuestMessage = std::variant<Hello, CreateWindow, DestroyWindow, Map, Unmap, SetTitle, SetAppId, SizeHints,
-	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd>;
+	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd, AppExited,
+	ReturnFileBegin>;
 
 // Host -> guest payloads.
 struct Welcome {
@@ -182,9 +211,18 @@ struct ClipboardRequest { uint32_t serial = 0; };
 struct ClipboardSet { std::string data; };
 struct Ping { uint32_t serial = 0; };
 struct Output { int32_t width = 0, height = 0; uint32_t scale = 1; };
+// Runs a command line in the guest (a disposable's app); answered by app-exited.
+struct Launch { uint32_t request = 0; std::string command; };
+// A file for the guest, in file-chunk messages up to file-end.
+struct FileBegin { uint32_t request = 0, flags = 0; uint64_t size = 0; std::string name; };
+struct FileChunk { std::string data; };
+struct FileEnd {};
+// The host's answer to the guest's n-th open-file request (n counts from 1 in
+// the order the guest's open-file-end messages were sent).
+struct OpenResult { uint32_t request = 0, status = 0; std::string text; };
 
 using HostMessage = std::variant<Welcome, BufferRelease, FrameDone, Configure, Close, Keymap, KeyboardEnter,
 	KeyboardLeave, Key, Modifiers, PointerEnter, PointerLeave, PointerMotion, PointerButton, PointerAxis,
-	ClipboardRequest, ClipboardSet, Ping, Output>;
+	ClipboardRequest, ClipboardSet, Ping, Output, Launch, FileBegin, FileChunk, FileEnd, OpenResult>;
 
 } // namespace bulkhead::wire

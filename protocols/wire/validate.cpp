@@ -248,11 +248,28 @@ Result<GuestMessage> GuestSession::accept(const UntrustedMessage &untrusted)
 		file_open_ = true;
 		file_expected_ = b->size;
 		file_received_ = 0;
+		file_return_request_ = 0;
+	} else if (const auto *rb = std::get_if<ReturnFileBegin>(&r.value())) {
+		returns_.erase(rb->request);
+		file_open_ = true;
+		file_expected_ = rb->size;
+		file_received_ = 0;
+		file_return_request_ = rb->request;
 	} else if (const auto *ch = std::get_if<OpenFileChunk>(&r.value()))
 		file_received_ += ch->data.size();
-	else if (std::holds_alternative<OpenFileEnd>(r.value()))
+	else if (std::holds_alternative<OpenFileEnd>(r.value())) {
 		file_open_ = false;
+		file_return_request_ = 0;
+	} else if (const auto *x = std::get_if<AppExited>(&r.value()))
+		apps_.erase(x->request);
 	return r;
+}
+
+void GuestSession::expect_app(uint32_t request, bool may_return)
+{
+	apps_.insert(request);
+	if (may_return)
+		returns_.insert(request);
 }
 
 Result<GuestMessage> GuestSession::check(const UntrustedMessage &m)
@@ -475,6 +492,25 @@ Result<GuestMessage> GuestSession::check(const UntrustedMessage &m)
 			return error(Rule::Unrequested, "open-file-end without a whole file (" +
 				std::to_string(file_received_) + " of " + std::to_string(file_expected_) + " bytes)");
 		return GuestMessage(OpenFileEnd{});
+	case Type::AppExited: {
+		const AppExited x{r.u32(), r.i32()};
+		if (!apps_.count(x.request))
+			return error(Rule::Unrequested, "app-exited for request " + std::to_string(x.request) +
+				", which the host did not launch or already saw exit");
+		return GuestMessage(x);
+	}
+	case Type::ReturnFileBegin: {
+		const ReturnFileBegin b{r.u32(), r.u64()};
+		if (file_open_)
+			return error(Rule::Unrequested, "return-file-begin while a file is open");
+		if (!returns_.count(b.request))
+			return error(Rule::Unrequested, "return-file-begin for request " + std::to_string(b.request) +
+				", whose file the host did not ask back or already got");
+		if (b.size > limits_.max_file_bytes)
+			return error(Rule::FileTooLarge, "return-file-begin of " + std::to_string(b.size) +
+				" bytes; the limit is " + std::to_string(limits_.max_file_bytes));
+		return GuestMessage(b);
+	}
 	default:
 		break;
 	}
@@ -567,6 +603,39 @@ Result<HostMessage> parse_host_message(const UntrustedMessage &m, const Limits &
 				" bytes; the limit is " + std::to_string(limits.max_clipboard_bytes));
 		return HostMessage(ClipboardSet{r.rest()});
 	case Type::Ping: return HostMessage(Ping{r.u32()});
+	case Type::Launch: {
+		const uint32_t request = r.u32();
+		if (length - 4 > limits.max_command_bytes || length == 4)
+			return error(Rule::StringTooLong, "launch of a command of " + std::to_string(length - 4) +
+				" bytes; it must have 1.." + std::to_string(limits.max_command_bytes));
+		return HostMessage(Launch{request, r.rest()});
+	}
+	case Type::FileBegin: {
+		FileBegin b{r.u32(), r.u32(), r.u64(), r.rest()};
+		if (b.flags & ~file_known_flags)
+			return error(Rule::BadValue, "file-begin with unknown flags " + hex(b.flags));
+		if (b.size > limits.max_file_bytes)
+			return error(Rule::FileTooLarge, "file-begin of " + std::to_string(b.size) + " bytes; the limit is " +
+				std::to_string(limits.max_file_bytes));
+		auto clean = clean_file_name(b.name, limits.max_file_name_bytes);
+		if (!clean || *clean != b.name)
+			return error(Rule::BadFileName, "file-begin: the name is not a clean file name");
+		return HostMessage(std::move(b));
+	}
+	case Type::FileChunk:
+		if (length > limits.max_file_chunk_bytes)
+			return error(Rule::FileTooLarge, "file-chunk of " + std::to_string(length) + " bytes; the limit is " +
+				std::to_string(limits.max_file_chunk_bytes));
+		return HostMessage(FileChunk{r.rest()});
+	case Type::FileEnd: return HostMessage(FileEnd{});
+	case Type::OpenResult: {
+		OpenResult o{r.u32(), r.u32(), r.rest()};
+		if (o.status >= open_status_count)
+			return error(Rule::BadValue, "open-result with status " + std::to_string(o.status));
+		if (o.text.size() > limit::result_text_bytes)
+			return error(Rule::StringTooLong, "open-result text of " + std::to_string(o.text.size()) + " bytes");
+		return HostMessage(std::move(o));
+	}
 	case Type::Output: {
 		Output o{r.i32(), r.i32(), r.u32()};
 		if (auto e = check_output("output", o.width, o.height, o.scale, limits))

@@ -649,12 +649,12 @@ TEST_CASE("unknown types and wrong directions, both ways", "[wire]")
 	GuestSession s = ready_session();
 	CHECK(rule_of(s, one(raw(0, 0, {}))) == Rule::UnknownType);
 	CHECK(rule_of(s, one(raw(17, 0, {}))) == Rule::UnknownType);
-	CHECK(rule_of(s, one(raw(83, 0, {}))) == Rule::UnknownType);
+	CHECK(rule_of(s, one(raw(40, 0, {}))) == Rule::UnknownType);
 	CHECK(rule_of(s, one(raw(0xffff, 0, {}))) == Rule::UnknownType);
 	CHECK(rule_of(s, one(to_bytes(Ping{1}))) == Rule::WrongDirection);
 	CHECK(rule_of(s, one(to_bytes(Welcome{1, 0, region, 1, 1, 1}))) == Rule::WrongDirection);
 	const Limits l;
-	CHECK(parse_host_message(one(raw(83, 0, {})), l).error().rule == Rule::UnknownType);
+	CHECK(parse_host_message(one(raw(120, 0, {})), l).error().rule == Rule::UnknownType);
 	CHECK(parse_host_message(one(to_bytes(Pong{1})), l).error().rule == Rule::WrongDirection);
 }
 
@@ -1025,11 +1025,67 @@ TEST_CASE("names: every type and every rule has its own", "[wire]")
 	for (uint16_t type = 0; type < 100; ++type)
 		if (std::string(type_name(type)) != "unknown")
 			types.insert(type_name(type));
-	CHECK(types.size() == 35);
+	CHECK(types.size() == 42);
 	std::set<std::string> rules;
 	for (int r = 0; r <= static_cast<int>(Rule::BadValue); ++r)
 		rules.insert(rule_name(static_cast<Rule>(r)));
 	CHECK(rules.size() == static_cast<std::size_t>(Rule::BadValue) + 1);
 	CHECK(rules.count("unknown-rule") == 0);
 	CHECK(rules.count("buffer-outside-region") == 1);
+}
+
+TEST_CASE("1.1: app-exited and return-file only for what the host launched and asked back", "[wire]")
+{
+	GuestSession s = ready_session();
+	CHECK(rule_of(s, encoded(AppExited{7, 0})) == Rule::Unrequested);
+	CHECK(rule_of(s, encoded(ReturnFileBegin{7, 3})) == Rule::Unrequested);
+	s.expect_app(7, false);
+	CHECK(rule_of(s, encoded(ReturnFileBegin{7, 3})) == Rule::Unrequested); // not asked back
+	CHECK(s.accept(encoded(AppExited{7, 0})).ok());
+	CHECK(rule_of(s, encoded(AppExited{7, 0})) == Rule::Unrequested); // once
+
+	s.expect_app(8, true);
+	CHECK(rule_of(s, encoded(ReturnFileBegin{8, limit::file_bytes + 1})) == Rule::FileTooLarge);
+	auto b = s.accept(encoded(ReturnFileBegin{8, 3}));
+	REQUIRE(b.ok());
+	CHECK(s.receiving_return());
+	CHECK(rule_of(s, encoded(OpenFileBegin{1, "x"})) == Rule::Unrequested); // one file at a time
+	CHECK(rule_of(s, encoded(OpenFileChunk{"abcd"})) == Rule::FileTooLarge);
+	CHECK(s.accept(encoded(OpenFileChunk{"abc"})).ok());
+	CHECK(s.accept(encoded(OpenFileEnd{})).ok());
+	CHECK_FALSE(s.receiving_return());
+	CHECK(rule_of(s, encoded(ReturnFileBegin{8, 3})) == Rule::Unrequested); // already got it
+	CHECK(s.accept(encoded(AppExited{8, 1})).ok());
+	CHECK(rule_of(s, encoded(AppExited{8, 1})) == Rule::Unrequested);
+}
+
+TEST_CASE("1.1: the agent checks launch, files and open results from the host", "[wire]")
+{
+	const Limits l;
+	auto parse = [&](const auto &m) { return parse_host_message(one(to_bytes(m)), l); };
+	auto launch = parse(Launch{3, "firefox-esr"});
+	REQUIRE(launch.ok());
+	CHECK(std::get<Launch>(launch.value()).command == "firefox-esr");
+	CHECK(parse(Launch{3, ""}).error().rule == Rule::StringTooLong);
+	CHECK(parse(Launch{3, std::string(limit::command_bytes + 1, 'x')}).error().rule == Rule::StringTooLong);
+
+	auto begin = parse(FileBegin{4, file_open | file_return, 10, "report.pdf"});
+	REQUIRE(begin.ok());
+	CHECK(std::get<FileBegin>(begin.value()).size == 10);
+	CHECK(parse(FileBegin{4, 8, 10, "report.pdf"}).error().rule == Rule::BadValue);
+	CHECK(parse(FileBegin{4, 0, limit::file_bytes + 1, "a"}).error().rule == Rule::FileTooLarge);
+	CHECK(parse(FileBegin{4, 0, 1, "../etc/passwd"}).error().rule == Rule::BadFileName);
+	CHECK(parse(FileBegin{4, 0, 1, ""}).error().rule == Rule::BadFileName);
+	CHECK(parse(FileChunk{std::string(limit::file_chunk_bytes, 'c')}).ok());
+	CHECK(parse(FileChunk{std::string(limit::file_chunk_bytes + 1, 'c')}).error().rule == Rule::FileTooLarge);
+	CHECK(parse(FileEnd{}).ok());
+
+	auto result = parse(OpenResult{1, static_cast<uint32_t>(OpenStatus::Refused), "policy"});
+	REQUIRE(result.ok());
+	CHECK(std::get<OpenResult>(result.value()).text == "policy");
+	CHECK(parse(OpenResult{1, open_status_count, ""}).error().rule == Rule::BadValue);
+	CHECK(parse(OpenResult{1, 0, std::string(limit::result_text_bytes + 1, 't')}).error().rule == Rule::StringTooLong);
+	// Every 1.1 host message is 0-window; one with a window breaks the rule.
+	CHECK(parse_host_message(one(raw(static_cast<uint16_t>(Type::FileEnd), 5, {})), l).error().rule ==
+		Rule::BadWindowId);
 }
