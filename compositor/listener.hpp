@@ -42,6 +42,14 @@ public:
 		wl_client_add_destroy_listener(client, &holder_.listener);
 	}
 
+	// Likewise a resource's.
+	void connect_resource_destroy(wl_resource *resource, Callback cb)
+	{
+		disconnect();
+		callback_ = std::move(cb);
+		wl_resource_add_destroy_listener(resource, &holder_.listener);
+	}
+
 	void disconnect()
 	{
 		wl_list_remove(&holder_.listener.link);

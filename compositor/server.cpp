@@ -3,6 +3,8 @@
 #include "build-config.h"
 #include "compat.hpp"
 #include "decoration.hpp"
+#include "domains/disposables.hpp"
+#include "domains/launcher_protocol.hpp"
 #include "desktop/view.hpp"
 #include "input/seat.hpp"
 #include "output.hpp"
@@ -69,6 +71,8 @@ Server::Server(Config config) : config_(std::move(config))
 
 	seat_ = std::make_unique<Seat>(*this);
 	domains_ = std::make_unique<DomainRegistry>(*this);
+	disposables_ = std::make_unique<Disposables>(*this);
+	launcher_ = std::make_unique<LauncherProtocol>(*this);
 
 	new_output_.connect(&backend_->events.new_output,
 		[this](void *d) { handle_new_output(static_cast<wlr_output *>(d)); });
@@ -94,6 +98,8 @@ Server::~Server()
 	for (wl_event_source *source : {sigint_, sigterm_, sigchld_})
 		if (source)
 			wl_event_source_remove(source);
+	launcher_.reset();
+	disposables_.reset();
 	domains_.reset();
 	views_.clear();
 	decorations_.clear();
@@ -138,6 +144,7 @@ std::string Server::start(const std::string &socket_name)
 	for (const std::string &command : config_.autostart)
 		spawn(command);
 	domains_->start(config_.domains);
+	disposables_->start();
 	return name;
 }
 

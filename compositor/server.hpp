@@ -19,6 +19,8 @@ class View;
 class Seat;
 class TestHooks;
 class Decoration;
+class Disposables;
+class LauncherProtocol;
 
 class Server {
 public:
@@ -47,6 +49,7 @@ public:
 	wlr_output_layout *output_layout() const { return output_layout_; }
 	Seat &seat() { return *seat_; }
 	DomainRegistry &domains() { return *domains_; }
+	Disposables &disposables() { return *disposables_; }
 
 	// Scene layers, bottom to top.
 	wlr_scene_tree *background_layer() const { return background_layer_; }
@@ -100,6 +103,8 @@ private:
 
 	std::unique_ptr<Seat> seat_;
 	std::unique_ptr<DomainRegistry> domains_;
+	std::unique_ptr<Disposables> disposables_;
+	std::unique_ptr<LauncherProtocol> launcher_;
 #if BULKHEAD_TEST_HOOKS
 	std::unique_ptr<TestHooks> test_hooks_; // test builds only
 #endif

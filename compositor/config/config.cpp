@@ -47,7 +47,8 @@ std::vector<Keybinding> default_bindings()
 {
 	std::vector<Keybinding> out;
 	for (const auto &[combo, action] : {std::pair{"Super+Return", Action::Terminal},
-		     std::pair{"Super+Shift+Q", Action::Close}, std::pair{"Super+Shift+E", Action::Exit}}) {
+		     std::pair{"Super+Shift+Q", Action::Close}, std::pair{"Super+Shift+E", Action::Exit},
+		     std::pair{"Super+Shift+B", Action::DisposableBrowser}}) {
 		std::string error;
 		Keybinding b = *parse_key_combo(combo, &error);
 		b.action = action;
@@ -271,6 +272,8 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 			b.action = Action::Close;
 		else if (action == "exit")
 			b.action = Action::Exit;
+		else if (action == "disposable-browser")
+			b.action = Action::DisposableBrowser;
 		else if (action == "none")
 			remove = true;
 		else if (action.rfind("exec ", 0) == 0 && !trim(action.substr(5)).empty()) {
@@ -278,7 +281,7 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 			b.command = trim(action.substr(5));
 		} else
 			r.fail(node, path, "unknown action '" + action +
-				"' (use terminal, close, exit, none or \"exec COMMAND\")");
+				"' (use terminal, close, exit, disposable-browser, none or \"exec COMMAND\")");
 		std::erase_if(bindings, [&](const Keybinding &o) { return o.modifiers == b.modifiers && o.keysym == b.keysym; });
 		if (!remove)
 			bindings.push_back(b);
@@ -308,7 +311,8 @@ bool valid_domain_name(const std::string &name)
 
 DomainConfig read_domain(const Reader &r, const toml::table &t, const std::string &path, const Theme &theme)
 {
-	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib"});
+	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib", "role",
+		"open_command"});
 	DomainConfig d;
 	const toml::node *name = t.get("name");
 	if (!name)
@@ -344,7 +348,56 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 	}
 	if (const auto *n = t.get("shared_memory_mib"))
 		d.shared_memory_mib = static_cast<int>(r.integer(*n, join(path, "shared_memory_mib"), 16, 1024));
+	if (const auto *n = t.get("role")) {
+		d.role = r.string(*n, join(path, "role"));
+		if (d.role != "app" && d.role != "disposable-template")
+			r.fail(*n, join(path, "role"), "unknown role '" + d.role + "' (known: app, disposable-template)");
+		if (d.role == "disposable-template" && d.backend != "local")
+			r.fail(*n, join(path, "role"), "a disposable template needs the local backend here");
+		if (d.role == "disposable-template" && !d.autostart.empty())
+			r.fail(*n, join(path, "role"), "a disposable template starts no apps itself; each disposable runs one");
+	}
+	if (d.name.rfind("disp", 0) == 0 && d.name.size() > 4 &&
+		d.name.find_first_not_of("0123456789", 4) == std::string::npos)
+		r.fail(*name, join(path, "name"), "'" + d.name + "' is kept for disposables (dispN)");
+	if (const auto *n = t.get("open_command")) {
+		if (d.role != "disposable-template")
+			r.fail(*n, join(path, "open_command"), "only a disposable template opens files");
+		d.open_command = trim(r.string(*n, join(path, "open_command")));
+		if (d.open_command.empty())
+			r.fail(*n, join(path, "open_command"), "must be a command, e.g. \"xdg-open\"");
+	}
 	return d;
+}
+
+void read_disposables(const Reader &r, const toml::table &t, Config &cfg)
+{
+	r.only_keys(t, "disposables", {"template", "browser", "preload", "open_from"});
+	DisposablesConfig &d = cfg.disposables;
+	if (const auto *n = t.get("template")) {
+		d.template_name = r.string(*n, "disposables.template");
+		const auto it = std::find_if(cfg.domains.begin(), cfg.domains.end(),
+			[&](const DomainConfig &c) { return c.name == d.template_name; });
+		if (it == cfg.domains.end() || it->role != "disposable-template")
+			r.fail(*n, "disposables.template", "'" + d.template_name +
+				"' is not a [[domain]] with role = \"disposable-template\"");
+	}
+	if (const auto *n = t.get("browser")) {
+		d.browser = trim(r.string(*n, "disposables.browser"));
+		if (d.browser.empty())
+			r.fail(*n, "disposables.browser", "must be a command, e.g. \"firefox-esr\"");
+	}
+	if (const auto *n = t.get("preload"))
+		d.preload = static_cast<int>(r.integer(*n, "disposables.preload", 0, 8));
+	if (const auto *n = t.get("open_from")) {
+		d.open_from_set = true;
+		d.open_from = r.strings(*n, "disposables.open_from");
+		for (std::size_t i = 0; i < d.open_from.size(); ++i)
+			if (std::none_of(cfg.domains.begin(), cfg.domains.end(),
+				    [&](const DomainConfig &c) { return c.name == d.open_from[i] && c.role == "app"; }))
+				r.fail(*n->as_array()->get(i), "disposables.open_from[" + std::to_string(i + 1) + "]",
+					"'" + d.open_from[i] + "' is not an app [[domain]]");
+	}
 }
 
 } // namespace
@@ -410,7 +463,8 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 {
 	const Reader r(path_for_errors);
 	const toml::table root = toml_reader::parse(text, path_for_errors);
-	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain", "xray_key"});
+	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain", "xray_key",
+		"disposables"});
 
 	Config cfg;
 	cfg.path = path_for_errors;
@@ -475,7 +529,17 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 			cfg.domains.push_back(d);
 		}
 	}
+	if (const auto *n = root.get("disposables"))
+		read_disposables(r, r.table(*n, "disposables"), cfg);
 	return cfg;
+}
+
+const DomainConfig *Config::disposable_template() const
+{
+	for (const DomainConfig &d : domains)
+		if (d.role == "disposable-template" && (disposables.template_name.empty() || d.name == disposables.template_name))
+			return &d;
+	return nullptr;
 }
 
 Config load_config(const std::filesystem::path &path, bool explicitly_named)

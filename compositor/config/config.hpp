@@ -84,7 +84,7 @@ enum Modifier : uint32_t {
 	ModMod5 = 128,
 };
 
-enum class Action { Spawn, Terminal, Close, Exit };
+enum class Action { Spawn, Terminal, Close, Exit, DisposableBrowser };
 
 struct Keybinding {
 	uint32_t modifiers = 0; // WLR_MODIFIER_* bit mask (same values as wlroots)
@@ -106,6 +106,20 @@ struct DomainConfig {
 	std::string gui_socket;             // external: the agent's socket path
 	std::vector<std::string> autostart; // local: programs started inside the domain
 	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..1024
+	// "app": started with the compositor. "disposable-template": never started
+	// itself; disposables (dispN) are made from it on demand.
+	std::string role = "app";
+	std::string open_command = "xdg-open"; // local: the guest's file handler, run as COMMAND FILE
+};
+
+// Disposable VMs: which template, what the browser shortcut runs, the pool of
+// preloaded ones, and which domains may ask to open a file in one.
+struct DisposablesConfig {
+	std::string template_name;          // a disposable-template domain; default: the first one
+	std::string browser = "firefox-esr";
+	int preload = 0;                    // disposables kept started and unused, 0..8
+	bool open_from_set = false;         // open_from given: only those; else every app domain
+	std::vector<std::string> open_from;
 };
 
 struct Config {
@@ -118,6 +132,10 @@ struct Config {
 	uint32_t xray_keysym = 0xff14;      // held to reveal every VM window's domain (default Scroll_Lock)
 	std::vector<std::string> autostart; // host commands run once at start-up
 	std::vector<DomainConfig> domains;
+	DisposablesConfig disposables;
+
+	// The template disposables are made from; nullptr when there is none.
+	const DomainConfig *disposable_template() const;
 };
 
 // Where the config lives: $XDG_CONFIG_HOME/bulkhead/config.toml, else

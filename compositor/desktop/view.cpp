@@ -1,6 +1,7 @@
 #include "desktop/view.hpp"
 
 #include "compat.hpp"
+#include "domains/disposables.hpp"
 #include "domains/domain.hpp"
 #include "input/seat.hpp"
 #include "server.hpp"
@@ -96,6 +97,7 @@ void View::handle_map()
 	wlr_log(WLR_INFO, "view map %s outer=%s content=%s", describe().c_str(),
 		rect_text(outer()).c_str(), rect_text(content()).c_str());
 	server_.seat().handle_view_mapped(this);
+	server_.disposables().handle_view_mapped(*this);
 }
 
 void View::handle_unmap()
@@ -104,6 +106,7 @@ void View::handle_unmap()
 	wlr_scene_node_set_enabled(compat::node(tree_), false);
 	wlr_log(WLR_INFO, "view unmap id=%u", id_);
 	server_.seat().handle_view_unmapped(this);
+	server_.disposables().handle_view_unmapped(*this);
 }
 
 void View::handle_destroy()

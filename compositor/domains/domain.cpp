@@ -1,5 +1,6 @@
 #include "domains/domain.hpp"
 
+#include "domains/disposables.hpp"
 #include "domains/registry.hpp"
 #include "process.hpp"
 #include "server.hpp"
@@ -33,7 +34,28 @@ std::string describe_status(int status)
 
 } // namespace
 
-Domain::Domain(Server &server, DomainConfig config) : server_(server), config_(std::move(config)) {}
+Domain::Domain(Server &server, DomainConfig config, bool disposable)
+	: server_(server), config_(std::move(config)), disposable_(disposable)
+{
+}
+
+void Domain::set_manager(wl_resource *resource)
+{
+	manager_ = resource;
+	manager_destroy_.connect_resource_destroy(resource, [this](void *) {
+		manager_ = nullptr;
+		manager_destroy_.disconnect();
+	});
+	server_.disposables().handle_domain_ready(*this);
+}
+
+void Domain::handle_gui_lost(const std::string &why)
+{
+	if (disposable_)
+		server_.disposables().handle_domain_failed(*this, why); // may delete this
+	else
+		schedule_restart(why);
+}
 
 Domain::~Domain()
 {
@@ -44,12 +66,15 @@ Domain::~Domain()
 	if (ready_fd_ >= 0)
 		close(ready_fd_);
 	client_destroy_.disconnect();
+	manager_destroy_.disconnect();
+	// A disposable keeps nothing: its processes get no chance to write more.
+	const int signal = disposable_ ? SIGKILL : SIGTERM;
 	for (pid_t pid : app_pids_)
-		kill(-pid, SIGTERM);
+		kill(-pid, signal);
 	if (daemon_pid_ > 0)
-		kill(-daemon_pid_, SIGTERM);
+		kill(-daemon_pid_, signal);
 	if (agent_pid_ > 0)
-		kill(-agent_pid_, SIGTERM);
+		kill(-agent_pid_, signal);
 }
 
 std::string Domain::runtime_dir() const
@@ -91,7 +116,8 @@ void Domain::start_agent()
 	ProcessSpec spec;
 	spec.argv = {helper_path("bulkhead-agent"), "--domain", name(), "--wayland-socket",
 		dir + "/wayland-0", "--transport", "local:" + dir + "/gui.sock", "--ready-fd",
-		std::to_string(ready_fd_number)};
+		std::to_string(ready_fd_number), "--files-dir", dir + "/files", "--control-socket", dir + "/agent.sock",
+		"--open-command", config_.open_command};
 	spec.unset_env = {"WAYLAND_DISPLAY", "WAYLAND_SOCKET", "DISPLAY"};
 	spec.fds = {{pipe_fds[1], ready_fd_number}};
 	agent_pid_ = spawn_process(spec);
@@ -193,7 +219,7 @@ bool Domain::handle_child_exit(pid_t pid, int status)
 		wlr_log(WLR_ERROR, "domain %s: gui-daemon %s", name().c_str(), describe_status(status).c_str());
 		if (client_)
 			wl_client_destroy(client_); // removes its windows at once
-		schedule_restart("gui-daemon " + describe_status(status));
+		handle_gui_lost("gui-daemon " + describe_status(status));
 		return true;
 	}
 	if (pid == agent_pid_) {
@@ -210,7 +236,7 @@ bool Domain::handle_child_exit(pid_t pid, int status)
 		app_pids_.clear();
 		if (client_)
 			wl_client_destroy(client_);
-		schedule_restart("agent " + describe_status(status));
+		handle_gui_lost("agent " + describe_status(status));
 		return true;
 	}
 	auto it = std::find(app_pids_.begin(), app_pids_.end(), pid);

@@ -19,7 +19,8 @@ class Server;
 
 class Domain {
 public:
-	Domain(Server &server, DomainConfig config);
+	// A disposable is never restarted: when its GUI path dies, it is destroyed.
+	Domain(Server &server, DomainConfig config, bool disposable = false);
 	~Domain();
 	Domain(const Domain &) = delete;
 	Domain &operator=(const Domain &) = delete;
@@ -28,6 +29,13 @@ public:
 	const std::string &label() const { return config_.label; }
 	const DomainConfig &config() const { return config_; }
 	wl_client *client() const { return client_; }
+	bool disposable() const { return disposable_; }
+	std::string runtime_dir() const;
+
+	// The daemon's bulkhead_domain_manager_v1, once bound at version 2 or later:
+	// how the compositor launches apps and sends files into the domain.
+	wl_resource *manager() const { return manager_; }
+	void set_manager(wl_resource *resource);
 
 	// Starts whatever is not running: the agent, then (once it listens) the
 	// domain's apps and the gui-daemon.
@@ -43,11 +51,14 @@ private:
 	void schedule_restart(const std::string &why);
 	static int handle_ready_fd(int fd, uint32_t mask, void *data);
 	static int handle_restart_timer(void *data);
-	std::string runtime_dir() const;
+	void handle_gui_lost(const std::string &why);
 
 	Server &server_;
 	DomainConfig config_;
+	bool disposable_;
 	wl_client *client_ = nullptr;
+	wl_resource *manager_ = nullptr;
+	Listener manager_destroy_;
 	pid_t agent_pid_ = -1;
 	pid_t daemon_pid_ = -1;
 	bool agent_ready_ = false;

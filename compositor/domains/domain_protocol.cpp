@@ -1,11 +1,16 @@
 #include "domains/domain_protocol.hpp"
 
 #include "bulkhead-domain-v1-protocol.h"
+#include "domains/disposables.hpp"
 #include "domains/domain.hpp"
+#include "domains/registry.hpp"
 #include "input/seat.hpp"
 #include "server.hpp"
 
+#include "wire/codec.hpp"
+
 #include <array>
+#include <unistd.h>
 
 namespace bulkhead {
 namespace {
@@ -38,9 +43,44 @@ void handle_set_cursor_shape(wl_client *client, wl_resource *resource, uint32_t 
 	server_from(resource)->seat().set_client_cursor_shape(client, serial, name);
 }
 
+Domain *domain_of(wl_resource *resource)
+{
+	return server_from(resource)->domains().domain_of(wl_resource_get_client(resource));
+}
+
+void handle_app_exited(wl_client *, wl_resource *resource, uint32_t request, int32_t status)
+{
+	if (Domain *domain = domain_of(resource))
+		server_from(resource)->disposables().handle_app_exited(*domain, request, status);
+}
+
+void handle_open_in_disposable(wl_client *, wl_resource *resource, uint32_t request, int32_t fd, const char *name)
+{
+	// The daemon checked and cleaned the guest's name; clean it again here so
+	// a faulty daemon cannot hand the compositor a path.
+	auto clean = wire::clean_file_name(name, wire::limit::file_name_bytes);
+	Domain *domain = domain_of(resource);
+	if (!domain || !clean) {
+		close(fd);
+		return;
+	}
+	server_from(resource)->disposables().handle_open_request(*domain, request, fd, *clean);
+}
+
+void handle_returned_file(wl_client *, wl_resource *resource, uint32_t request, int32_t fd)
+{
+	if (Domain *domain = domain_of(resource))
+		server_from(resource)->disposables().handle_returned_file(*domain, request, fd);
+	else
+		close(fd);
+}
+
 const struct bulkhead_domain_manager_v1_interface manager_impl = {
 	.destroy = handle_destroy,
 	.set_cursor_shape = handle_set_cursor_shape,
+	.app_exited = handle_app_exited,
+	.open_in_disposable = handle_open_in_disposable,
+	.returned_file = handle_returned_file,
 };
 
 } // namespace
@@ -52,7 +92,7 @@ const char *cursor_shape_name(uint32_t shape)
 
 DomainProtocol::DomainProtocol(Server &server)
 	: server_(server),
-	  global_(wl_global_create(server.display(), &bulkhead_domain_manager_v1_interface, 1, &server,
+	  global_(wl_global_create(server.display(), &bulkhead_domain_manager_v1_interface, 2, &server,
 		  &DomainProtocol::bind))
 {
 }
@@ -65,7 +105,7 @@ DomainProtocol::~DomainProtocol()
 void DomainProtocol::bind(wl_client *client, void *data, uint32_t version, uint32_t id)
 {
 	auto *server = static_cast<Server *>(data);
-	const Domain *domain = server->domains().domain_of(client);
+	Domain *domain = server->domains().domain_of(client);
 	wl_resource *resource = wl_resource_create(client, &bulkhead_domain_manager_v1_interface,
 		static_cast<int>(version), id);
 	if (!resource) {
@@ -80,6 +120,8 @@ void DomainProtocol::bind(wl_client *client, void *data, uint32_t version, uint3
 	}
 	wl_resource_set_implementation(resource, &manager_impl, server, nullptr);
 	bulkhead_domain_manager_v1_send_domain(resource, domain->name().c_str(), domain->label().c_str());
+	if (version >= 2)
+		domain->set_manager(resource);
 }
 
 } // namespace bulkhead

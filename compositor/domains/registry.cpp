@@ -44,6 +44,8 @@ DomainRegistry::~DomainRegistry()
 void DomainRegistry::start(const std::vector<DomainConfig> &domains)
 {
 	for (const DomainConfig &config : domains) {
+		if (config.role != "app")
+			continue; // templates are never started themselves
 		domains_.push_back(std::make_unique<Domain>(server_, config));
 		domains_.back()->start();
 	}
@@ -63,6 +65,36 @@ const Domain *DomainRegistry::domain_of(const wl_client *client) const
 {
 	auto it = clients_.find(client);
 	return it == clients_.end() ? nullptr : it->second;
+}
+
+Domain *DomainRegistry::domain_of(const wl_client *client)
+{
+	auto it = clients_.find(client);
+	return it == clients_.end() ? nullptr : it->second;
+}
+
+Domain *DomainRegistry::find(const std::string &name)
+{
+	for (const auto &domain : domains_)
+		if (domain->name() == name)
+			return domain.get();
+	return nullptr;
+}
+
+Domain &DomainRegistry::add(DomainConfig config, bool disposable)
+{
+	domains_.push_back(std::make_unique<Domain>(server_, std::move(config), disposable));
+	domains_.back()->start();
+	return *domains_.back();
+}
+
+void DomainRegistry::remove(Domain *domain)
+{
+	if (domain->client()) {
+		wl_client *client = domain->client();
+		wl_client_destroy(client); // its windows go first, while the domain is still known
+	}
+	domains_.remove_if([domain](const auto &d) { return d.get() == domain; });
 }
 
 bool DomainRegistry::handle_child_exit(pid_t pid, int status)

@@ -26,6 +26,12 @@ public:
 	void unregister_client(wl_client *client);
 	// nullptr for host clients.
 	const Domain *domain_of(const wl_client *client) const;
+	Domain *domain_of(const wl_client *client);
+	Domain *find(const std::string &name);
+
+	// Disposables come and go while the compositor runs.
+	Domain &add(DomainConfig config, bool disposable);
+	void remove(Domain *domain);
 	bool handle_child_exit(pid_t pid, int status);
 
 private:

@@ -3,6 +3,7 @@
 #include "compat.hpp"
 #include "desktop/view.hpp"
 #include "input/keyboard.hpp"
+#include "domains/disposables.hpp"
 #include "server.hpp"
 
 #include <algorithm>
@@ -369,6 +370,9 @@ void Seat::run_action(const Keybinding &binding)
 		break;
 	case Action::Exit:
 		server_.terminate();
+		break;
+	case Action::DisposableBrowser:
+		server_.disposables().open_browser();
 		break;
 	}
 }

@@ -1,0 +1,411 @@
+#include "domains/disposables.hpp"
+
+#include "bulkhead-domain-v1-protocol.h"
+#include "bulkhead-launcher-v1-protocol.h"
+#include "desktop/placeholder.hpp"
+#include "desktop/view.hpp"
+#include "domains/domain.hpp"
+#include "domains/registry.hpp"
+#include "server.hpp"
+#include "wire/messages.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace bulkhead {
+namespace {
+
+// After its last window closes, a disposable's app gets this long to exit
+// (and send an edited file back) before the disposable is destroyed anyway.
+constexpr int grace_ms = 3000;
+
+std::string domains_dir()
+{
+	const char *base = getenv("XDG_RUNTIME_DIR");
+	return std::string(base ? base : "/tmp") + "/bulkhead-domains";
+}
+
+bool is_disposable_name(const std::string &name)
+{
+	return name.size() > 4 && name.rfind("disp", 0) == 0 &&
+		name.find_first_not_of("0123456789", 4) == std::string::npos;
+}
+
+// Whether two files hold the same bytes.
+bool same_content(int a, int b)
+{
+	struct stat sa{}, sb{};
+	if (fstat(a, &sa) != 0 || fstat(b, &sb) != 0 || sa.st_size != sb.st_size)
+		return false;
+	char ba[65536], bb[65536];
+	for (off_t off = 0; off < sa.st_size;) {
+		const ssize_t na = pread(a, ba, sizeof ba, off), nb = pread(b, bb, sizeof bb, off);
+		if (na <= 0 || na != nb || std::memcmp(ba, bb, static_cast<std::size_t>(na)) != 0)
+			return false;
+		off += na;
+	}
+	return true;
+}
+
+} // namespace
+
+OpenDecision decide_open(const Config &config, const Domain &from, std::string *reason)
+{
+	if (from.disposable()) {
+		*reason = "a disposable asks to start another";
+		return OpenDecision::Ask;
+	}
+	const auto &allowed = config.disposables.open_from;
+	if (config.disposables.open_from_set &&
+		std::find(allowed.begin(), allowed.end(), from.name()) == allowed.end()) {
+		*reason = "domain " + from.name() + " is not in disposables.open_from";
+		return OpenDecision::Deny;
+	}
+	if (!config.disposable_template()) {
+		*reason = "no disposable template is configured";
+		return OpenDecision::Deny;
+	}
+	*reason = "domain " + from.name() + " may open files in disposables";
+	return OpenDecision::Allow;
+}
+
+Disposables::Disposables(Server &server) : server_(server) {}
+
+Disposables::~Disposables()
+{
+	if (refill_)
+		wl_event_source_remove(refill_);
+	if (reap_)
+		wl_event_source_remove(reap_);
+	for (auto &instance : instances_) {
+		if (instance->grace)
+			wl_event_source_remove(instance->grace);
+		if (instance->job && instance->job->file >= 0)
+			close(instance->job->file);
+	}
+}
+
+void Disposables::start()
+{
+	// Whatever a crashed run left: its disposables' files must not survive it.
+	std::error_code ec;
+	for (const auto &entry : std::filesystem::directory_iterator(domains_dir(), ec)) {
+		const std::string name = entry.path().filename().string();
+		if (!is_disposable_name(name))
+			continue;
+		std::filesystem::remove_all(entry.path(), ec);
+		wlr_log(WLR_INFO, "disposables: removed %s left by an earlier run", entry.path().c_str());
+	}
+	refill_pool();
+}
+
+std::string Disposables::next_name() const
+{
+	for (int n = 1;; ++n) {
+		const std::string name = "disp" + std::to_string(n);
+		if (!server_.domains().find(name))
+			return name;
+	}
+}
+
+Disposables::Instance &Disposables::create(std::optional<Job> job)
+{
+	const DomainConfig *tmpl = server_.config().disposable_template();
+	DomainConfig config = *tmpl;
+	config.name = next_name();
+	config.role = "disposable";
+	config.autostart.clear();
+	auto instance = std::make_unique<Instance>();
+	Instance &i = *instance;
+	i.owner = this;
+	instances_.push_back(std::move(instance));
+	wlr_log(WLR_INFO, "disposable %s: starting from template %s%s", config.name.c_str(), tmpl->name.c_str(),
+		job ? "" : " for the preload pool");
+	i.domain = &server_.domains().add(config, true);
+	if (job)
+		assign(i, std::move(*job));
+	return i;
+}
+
+void Disposables::assign(Instance &instance, Job job)
+{
+	instance.request = next_request_++;
+	const std::string what = job.app.empty() ? job.name : job.app;
+	instance.placeholder = std::make_unique<Placeholder>(server_, instance.domain->name(),
+		instance.domain->label(), what, [this](Placeholder *p) {
+			lingering_.remove_if([p](const auto &l) { return l.get() == p; });
+		});
+	instance.job = std::move(job);
+	if (instance.job->origin.launch)
+		bulkhead_launch_v1_send_started(instance.job->origin.launch, instance.domain->name().c_str());
+	if (!instance.job->origin.domain.empty())
+		answer_origin(instance.job->origin, static_cast<uint32_t>(wire::OpenStatus::Started),
+			"opening in " + instance.domain->name());
+	if (instance.domain->manager())
+		send_job(instance);
+}
+
+void Disposables::send_job(Instance &instance)
+{
+	if (instance.sent || !instance.job || !instance.domain->manager())
+		return;
+	instance.sent = true;
+	const Job &job = *instance.job;
+	wl_resource *manager = instance.domain->manager();
+	if (!job.app.empty()) {
+		wlr_log(WLR_INFO, "disposable %s: request %u: launching '%s'", instance.domain->name().c_str(),
+			instance.request, job.app.c_str());
+		bulkhead_domain_manager_v1_send_launch(manager, instance.request, job.app.c_str());
+		return;
+	}
+	uint32_t flags = BULKHEAD_DOMAIN_MANAGER_V1_FILE_FLAGS_OPEN;
+	if (!job.origin.domain.empty())
+		flags |= BULKHEAD_DOMAIN_MANAGER_V1_FILE_FLAGS_RETURN;
+	wlr_log(WLR_INFO, "disposable %s: request %u: sending '%s'", instance.domain->name().c_str(), instance.request,
+		job.name.c_str());
+	bulkhead_domain_manager_v1_send_send_file(manager, instance.request, flags, job.file, job.name.c_str());
+}
+
+void Disposables::open_browser()
+{
+	if (!server_.config().disposable_template()) {
+		wlr_log(WLR_ERROR, "disposables: no browser: no disposable template is configured");
+		return;
+	}
+	Job job;
+	job.app = server_.config().disposables.browser;
+	for (auto &instance : instances_)
+		if (!instance->job && instance->doomed.empty()) { // a preloaded one is ready
+			assign(*instance, std::move(job));
+			refill_pool();
+			return;
+		}
+	create(std::move(job));
+	refill_pool();
+}
+
+void Disposables::open_file(int file, const std::string &name, OpenOrigin origin)
+{
+	if (!server_.config().disposable_template()) {
+		const std::string why = "no disposable template is configured";
+		wlr_log(WLR_ERROR, "disposables: cannot open '%s': %s", name.c_str(), why.c_str());
+		if (origin.launch)
+			bulkhead_launch_v1_send_failed(origin.launch, why.c_str());
+		answer_origin(origin, static_cast<uint32_t>(wire::OpenStatus::Failed), why);
+		close(file);
+		return;
+	}
+	Job job{"", file, name, origin};
+	for (auto &instance : instances_)
+		if (!instance->job && instance->doomed.empty()) {
+			assign(*instance, std::move(job));
+			refill_pool();
+			return;
+		}
+	create(std::move(job));
+	refill_pool();
+}
+
+void Disposables::handle_open_request(Domain &from, uint32_t request, int file, const std::string &name)
+{
+	std::string reason;
+	const OpenDecision decision = decide_open(server_.config(), from, &reason);
+	OpenOrigin origin{nullptr, from.name(), request};
+	if (decision != OpenDecision::Allow) {
+		// Asking the user needs a prompt the compositor does not draw yet:
+		// until then a disposable's request is refused like a denied one.
+		wlr_log(WLR_ERROR, "disposables: refused to open '%s' for domain %s: %s", name.c_str(), from.name().c_str(),
+			reason.c_str());
+		answer_origin(origin, static_cast<uint32_t>(wire::OpenStatus::Refused), reason);
+		close(file);
+		return;
+	}
+	wlr_log(WLR_INFO, "disposables: domain %s asks to open '%s': %s", from.name().c_str(), name.c_str(),
+		reason.c_str());
+	open_file(file, name, origin);
+}
+
+void Disposables::answer_origin(const OpenOrigin &origin, uint32_t status, const std::string &text)
+{
+	if (origin.domain.empty())
+		return;
+	Domain *domain = server_.domains().find(origin.domain);
+	if (domain && domain->manager())
+		bulkhead_domain_manager_v1_send_open_result(domain->manager(), origin.request, status, text.c_str());
+}
+
+Disposables::Instance *Disposables::instance_of(Domain &domain)
+{
+	for (auto &instance : instances_)
+		if (instance->domain == &domain && instance->doomed.empty())
+			return instance.get();
+	return nullptr;
+}
+
+void Disposables::handle_domain_ready(Domain &domain)
+{
+	if (Instance *instance = instance_of(domain)) {
+		wlr_log(WLR_INFO, "disposable %s: ready", domain.name().c_str());
+		send_job(*instance);
+	}
+}
+
+void Disposables::handle_domain_failed(Domain &domain, const std::string &why)
+{
+	Instance *instance = instance_of(domain);
+	if (!instance)
+		return;
+	if (instance->placeholder)
+		instance->placeholder->fail(why);
+	destroy(*instance, why);
+}
+
+void Disposables::handle_app_exited(Domain &domain, uint32_t request, int32_t status)
+{
+	Instance *instance = instance_of(domain);
+	if (!instance || request != instance->request)
+		return;
+	if (instance->job && !instance->job->origin.domain.empty())
+		answer_origin(instance->job->origin, static_cast<uint32_t>(wire::OpenStatus::Finished),
+			domain.name() + " closed");
+	if (instance->placeholder && !instance->had_window)
+		instance->placeholder->fail("the app exited with status " + std::to_string(status) + " before it showed a window");
+	destroy(*instance, "its app exited with status " + std::to_string(status));
+}
+
+void Disposables::handle_returned_file(Domain &domain, uint32_t request, int file)
+{
+	Instance *instance = instance_of(domain);
+	if (!instance || request != instance->request || !instance->job || instance->job->origin.domain.empty()) {
+		close(file);
+		return;
+	}
+	const Job &job = *instance->job;
+	Domain *origin = server_.domains().find(job.origin.domain);
+	if (same_content(file, job.file)) {
+		wlr_log(WLR_INFO, "disposable %s: '%s' came back unchanged; nothing goes to %s", domain.name().c_str(),
+			job.name.c_str(), job.origin.domain.c_str());
+	} else if (origin && origin->manager()) {
+		struct stat st{};
+		fstat(file, &st);
+		wlr_log(WLR_INFO, "disposable %s: '%s' was edited (%lld bytes); returning it to %s", domain.name().c_str(),
+			job.name.c_str(), static_cast<long long>(st.st_size), job.origin.domain.c_str());
+		bulkhead_domain_manager_v1_send_send_file(origin->manager(), job.origin.request,
+			BULKHEAD_DOMAIN_MANAGER_V1_FILE_FLAGS_RETURNED, file, job.name.c_str());
+	}
+	close(file);
+}
+
+void Disposables::handle_view_mapped(View &view)
+{
+	Domain *domain = server_.domains().find(view.domain());
+	Instance *instance = domain ? instance_of(*domain) : nullptr;
+	if (!instance)
+		return;
+	++instance->windows;
+	instance->had_window = true;
+	instance->placeholder.reset();
+	if (instance->grace) {
+		wl_event_source_remove(instance->grace);
+		instance->grace = nullptr;
+	}
+}
+
+void Disposables::handle_view_unmapped(View &view)
+{
+	Domain *domain = server_.domains().find(view.domain());
+	Instance *instance = domain ? instance_of(*domain) : nullptr;
+	if (!instance || instance->windows == 0 || --instance->windows > 0 || instance->grace)
+		return;
+	wlr_log(WLR_INFO, "disposable %s: its last window closed", domain->name().c_str());
+	instance->grace = wl_event_loop_add_timer(server_.event_loop(), &Disposables::handle_grace_timer, instance);
+	wl_event_source_timer_update(instance->grace, grace_ms);
+}
+
+int Disposables::handle_grace_timer(void *data)
+{
+	auto *instance = static_cast<Instance *>(data);
+	wl_event_source_remove(instance->grace);
+	instance->grace = nullptr;
+	instance->owner->destroy(*instance, "its last window closed");
+	return 0;
+}
+
+void Disposables::forget_launch(wl_resource *launch)
+{
+	for (auto &instance : instances_)
+		if (instance->job && instance->job->origin.launch == launch)
+			instance->job->origin.launch = nullptr;
+}
+
+void Disposables::destroy(Instance &instance, const std::string &why)
+{
+	// Never while the domain's own event (a daemon request, a child's exit) is
+	// being handled: its client and objects must outlive the handler.
+	if (!instance.doomed.empty())
+		return;
+	instance.doomed = why;
+	if (!reap_)
+		reap_ = wl_event_loop_add_idle(server_.event_loop(), &Disposables::handle_reap, this);
+}
+
+void Disposables::handle_reap(void *data)
+{
+	auto *self = static_cast<Disposables *>(data);
+	self->reap_ = nullptr;
+	for (auto it = self->instances_.begin(); it != self->instances_.end();) {
+		Instance &instance = **it++;
+		if (!instance.doomed.empty())
+			self->reap(instance);
+	}
+}
+
+void Disposables::reap(Instance &instance)
+{
+	const std::string why = instance.doomed;
+	Domain *domain = instance.domain;
+	const std::string name = domain->name();
+	const std::string dir = domain->runtime_dir();
+	wlr_log(WLR_INFO, "disposable %s: destroying it: %s", name.c_str(), why.c_str());
+	if (instance.grace)
+		wl_event_source_remove(instance.grace);
+	if (instance.job && instance.job->file >= 0)
+		close(instance.job->file);
+	// A failed start keeps its placeholder (with the reason) on screen a while.
+	if (instance.placeholder && instance.placeholder->failed())
+		lingering_.push_back(std::move(instance.placeholder));
+	instances_.remove_if([&](const auto &i) { return i.get() == &instance; });
+	server_.domains().remove(domain); // kills its processes
+	std::error_code ec;
+	std::filesystem::remove_all(dir, ec);
+	if (ec || std::filesystem::exists(dir))
+		wlr_log(WLR_ERROR, "disposable %s: cannot remove %s: %s", name.c_str(), dir.c_str(), ec.message().c_str());
+	else
+		wlr_log(WLR_INFO, "disposable %s: destroyed; its files are gone", name.c_str());
+	refill_pool();
+}
+
+void Disposables::refill_pool()
+{
+	if (refill_ || !server_.config().disposable_template())
+		return;
+	// In the background: never while the event that asked for it is handled.
+	refill_ = wl_event_loop_add_idle(server_.event_loop(), &Disposables::handle_refill, this);
+}
+
+void Disposables::handle_refill(void *data)
+{
+	auto *self = static_cast<Disposables *>(data);
+	self->refill_ = nullptr;
+	const auto waiting = std::count_if(self->instances_.begin(), self->instances_.end(),
+		[](const auto &i) { return !i->job && i->doomed.empty(); });
+	for (auto n = waiting; n < self->server_.config().disposables.preload; ++n)
+		self->create(std::nullopt);
+}
+
+} // namespace bulkhead
