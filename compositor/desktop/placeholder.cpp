@@ -35,7 +35,7 @@ Placeholder::Placeholder(Server &server, const std::string &domain, const std::s
 	wlr_scene_node_set_position(&track_->node, x0 + margin, y0 + track_y);
 	bar_ = compat::scene_rect_create(tree_, bar_width, track_h, style ? style->focused.border : theme.dom0.focused.border);
 	wlr_scene_node_set_position(&bar_->node, x0 + margin, y0 + track_y);
-	set_text("Starting a disposable VM...");
+	text_ = set_text(nullptr, "Starting a disposable VM...", 14);
 
 	const wlr_box area = server.usable_area_at(0, 0);
 	const int outer_w = width + 2 * theme.border_width, outer_h = height + theme.title_height + 2 * theme.border_width;
@@ -53,18 +53,18 @@ Placeholder::~Placeholder()
 	wlr_scene_node_destroy(compat::node(tree_));
 }
 
-void Placeholder::set_text(const std::string &text)
+wlr_scene_buffer *Placeholder::set_text(wlr_scene_buffer *old, const std::string &text, int y)
 {
-	if (text_)
-		wlr_scene_node_destroy(&text_->node);
-	text_ = nullptr;
+	if (old)
+		wlr_scene_node_destroy(&old->node);
 	const Theme &theme = server_.config().theme;
-	if (wlr_buffer *buffer = render_title(text, theme.font, text_colour, width - 2 * margin, 32, 1.0f)) {
-		text_ = compat::scene_buffer_create(tree_, buffer);
-		wlr_buffer_drop(buffer);
-		wlr_scene_node_set_position(&text_->node, theme.border_width + margin,
-			theme.border_width + theme.title_height + 12);
-	}
+	wlr_buffer *buffer = render_title(text, theme.font, text_colour, width - 2 * margin, 28, 1.0f);
+	if (!buffer)
+		return nullptr;
+	wlr_scene_buffer *node = compat::scene_buffer_create(tree_, buffer);
+	wlr_buffer_drop(buffer);
+	wlr_scene_node_set_position(&node->node, theme.border_width + margin, theme.border_width + theme.title_height + y);
+	return node;
 }
 
 int Placeholder::handle_tick(void *data)
@@ -91,7 +91,8 @@ void Placeholder::fail(const std::string &reason)
 	wlr_scene_node_set_enabled(&bar_->node, false);
 	wlr_scene_node_set_enabled(&track_->node, false);
 	const std::string clean = wire::clean_text(reason, 200);
-	set_text("Could not start: " + clean);
+	text_ = set_text(text_, "Could not start:", 14);
+	detail_ = set_text(nullptr, clean, 46);
 	wlr_log(WLR_ERROR, "placeholder %s: the start failed: %s", domain_.c_str(), clean.c_str());
 }
 

@@ -27,7 +27,8 @@ public:
 	bool failed() const { return failed_; }
 
 private:
-	void set_text(const std::string &text);
+	// Replaces old (if any) with one line of text at y in the body.
+	wlr_scene_buffer *set_text(wlr_scene_buffer *old, const std::string &text, int y);
 	static int handle_tick(void *data);
 
 	Server &server_;
@@ -36,7 +37,7 @@ private:
 	wlr_scene_tree *tree_;
 	std::unique_ptr<Frame> frame_;
 	wlr_scene_rect *body_, *track_, *bar_;
-	wlr_scene_buffer *text_ = nullptr;
+	wlr_scene_buffer *text_ = nullptr, *detail_ = nullptr;
 	wl_event_source *timer_;
 	int step_ = 0;
 	bool failed_ = false;

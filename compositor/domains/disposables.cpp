@@ -274,7 +274,7 @@ void Disposables::handle_app_exited(Domain &domain, uint32_t request, int32_t st
 		answer_origin(instance->job->origin, static_cast<uint32_t>(wire::OpenStatus::Finished),
 			domain.name() + " closed");
 	if (instance->placeholder && !instance->had_window)
-		instance->placeholder->fail("the app exited with status " + std::to_string(status) + " before it showed a window");
+		instance->placeholder->fail("the app exited (status " + std::to_string(status) + ") with no window");
 	destroy(*instance, "its app exited with status " + std::to_string(status));
 }
 

@@ -79,13 +79,15 @@ TEST_CASE("an empty config gives the defaults", "[config]")
 	CHECK(cfg.keyboard.repeat_delay == 600);
 	CHECK(cfg.outputs.empty());
 	CHECK(cfg.domains.empty());
-	CHECK(cfg.bindings.size() == 3);
+	CHECK(cfg.bindings.size() == 4);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Terminal);
 	REQUIRE(find(cfg, "Super+Shift+q"));
 	CHECK(find(cfg, "Super+Shift+q")->action == Action::Close);
 	REQUIRE(find(cfg, "Super+Shift+e"));
 	CHECK(find(cfg, "Super+Shift+e")->action == Action::Exit);
+	REQUIRE(find(cfg, "Super+Shift+b"));
+	CHECK(find(cfg, "Super+Shift+b")->action == Action::DisposableBrowser);
 	CHECK_FALSE(find(cfg, "Super+d")); // only an example in the docs
 	CHECK(cfg.theme.labels.size() == 8);
 }
@@ -99,7 +101,7 @@ TEST_CASE("a missing default config file gives the defaults and the default them
 	const Config cfg = load_config(dir.path() / "bulkhead" / "config.toml", false);
 	CHECK(cfg.path.empty());
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 3);
+	CHECK(cfg.bindings.size() == 4);
 	CHECK(cfg.theme.label("red")->focused.border.to_string() == "#cc0000");
 }
 
@@ -156,7 +158,7 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK_FALSE(cfg.outputs[2].x);
 	CHECK(cfg.outputs[2].scale == 2.0);
 
-	CHECK(cfg.bindings.size() == 5);
+	CHECK(cfg.bindings.size() == 6);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Return")->command == "foot --title main");
@@ -189,7 +191,7 @@ TEST_CASE("the minimal sample config is all defaults", "[config]")
 	const Config cfg = load_config(data_dir() / "config" / "minimal.toml", true);
 	CHECK(cfg.theme.name == "default");
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 3);
+	CHECK(cfg.bindings.size() == 4);
 	CHECK(cfg.outputs.empty());
 }
 
@@ -255,7 +257,7 @@ TEST_CASE("user bindings override defaults with the same combination", "[config]
 	// Written differently from the default "Super+Shift+Q", the same combination.
 	const Config cfg = parse("[bindings]\n\"shift+logo+q\" = \"exec kill-it\"\n\"Super+Return\" = \"none\"\n"
 				 "\"Alt+x\" = \"none\"\n\"Super+Shift+E\" = \" exit \"\n");
-	CHECK(cfg.bindings.size() == 2);
+	CHECK(cfg.bindings.size() == 3);
 	REQUIRE(find(cfg, "Super+Shift+Q"));
 	CHECK(find(cfg, "Super+Shift+Q")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Shift+Q")->command == "kill-it");
@@ -316,7 +318,7 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 	// The theme line is line 1 of every test file.
 	CHECK(error_of("terminl = \"foot\"") ==
 		"/cfg/config.toml:2: key 'terminl': unknown key (known keys here: theme, terminal, autostart, "
-		"keyboard, output, bindings, domain, xray_key)");
+		"keyboard, output, bindings, domain, xray_key, disposables)");
 	CHECK_THAT(error_of("xray_key = \"Super+x\""), Catch::Contains("key 'xray_key': must be a single key"));
 	CHECK_THAT(error_of("xray_key = \"Nope\""), Catch::Contains("key 'xray_key': unknown key 'Nope'"));
 	CHECK(parse("xray_key = \"Pause\"").xray_keysym == 0xff13);
@@ -330,7 +332,7 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 		"/cfg/config.toml:5: key 'output[2].name': output 'A' is configured twice");
 	CHECK(error_of("[bindings]\n\"Super+Q\" = \"explode\"") ==
 		"/cfg/config.toml:3: key 'bindings.\"Super+Q\"': unknown action 'explode' (use terminal, close, exit, "
-		"none or \"exec COMMAND\")");
+		"disposable-browser, none or \"exec COMMAND\")");
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"Terminal\""), Catch::Contains("unknown action 'Terminal'"));
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"execfoot\""), Catch::Contains("unknown action 'execfoot'"));
 	CHECK_THAT(error_of("bindings = []"), Catch::Contains("key 'bindings': must be a table"));
@@ -425,4 +427,54 @@ TEST_CASE("the default config path follows XDG", "[config]")
 	CHECK(default_config_path() == "/home/u/.config/bulkhead/config.toml");
 	env.unset("XDG_CONFIG_HOME");
 	CHECK(default_config_path() == "/home/u/.config/bulkhead/config.toml");
+}
+
+TEST_CASE("disposables: templates, the browser, the pool and the open policy", "[config][disposables]")
+{
+	const Config none = parse("");
+	CHECK_FALSE(none.disposable_template());
+	CHECK(none.disposables.browser == "firefox-esr");
+	CHECK(none.disposables.preload == 0);
+
+	const Config cfg = parse(R"(
+[[domain]]
+name = "work"
+label = "blue"
+
+[[domain]]
+name = "dvm-a"
+role = "disposable-template"
+open_command = "evince"
+
+[[domain]]
+name = "dvm-b"
+label = "orange"
+role = "disposable-template"
+
+[disposables]
+template = "dvm-b"
+browser = "chromium --incognito"
+preload = 2
+open_from = ["work"]
+
+[bindings]
+"Super+W" = "disposable-browser"
+)");
+	REQUIRE(cfg.disposable_template());
+	CHECK(cfg.disposable_template()->name == "dvm-b");
+	CHECK(cfg.disposable_template()->label == "orange");
+	CHECK(cfg.domains[1].open_command == "evince");
+	CHECK(cfg.domains[2].open_command == "xdg-open");
+	CHECK(cfg.disposables.browser == "chromium --incognito");
+	CHECK(cfg.disposables.preload == 2);
+	CHECK(cfg.disposables.open_from_set);
+	CHECK(cfg.disposables.open_from == std::vector<std::string>{"work"});
+	REQUIRE(find(cfg, "Super+w"));
+	CHECK(find(cfg, "Super+w")->action == Action::DisposableBrowser);
+
+	// Without a template named, the first one is used.
+	const Config first = parse("[[domain]]\nname = \"a\"\nrole = \"disposable-template\"\n"
+				   "[[domain]]\nname = \"b\"\nrole = \"disposable-template\"\n");
+	REQUIRE(first.disposable_template());
+	CHECK(first.disposable_template()->name == "a");
 }
