@@ -101,6 +101,8 @@ pid_t Services::run(const std::string &command, const std::string &argument)
 	if (!argument.empty())
 		spec.argv.push_back(argument);
 	spec.env = {{"XDG_RUNTIME_DIR", socket.parent_path().string()}, {"WAYLAND_DISPLAY", socket.filename().string()}};
+	if (!options_.control_socket.empty())
+		spec.env.emplace_back("BULKHEAD_AGENT_SOCKET", options_.control_socket);
 	spec.unset_env = {"WAYLAND_SOCKET", "DISPLAY"};
 	return spawn_process(spec);
 }

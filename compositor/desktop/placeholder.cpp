@@ -84,15 +84,21 @@ int Placeholder::handle_tick(void *data)
 	return 0;
 }
 
-void Placeholder::fail(const std::string &reason)
+void Placeholder::show_message(const std::string &line1, const std::string &line2)
 {
-	failed_ = true;
-	wl_event_source_timer_update(timer_, linger_ms);
+	wl_event_source_timer_update(timer_, 0);
 	wlr_scene_node_set_enabled(&bar_->node, false);
 	wlr_scene_node_set_enabled(&track_->node, false);
+	text_ = set_text(text_, line1, 14);
+	detail_ = set_text(detail_, line2, 46);
+}
+
+void Placeholder::fail(const std::string &reason)
+{
 	const std::string clean = wire::clean_text(reason, 200);
-	text_ = set_text(text_, "Could not start:", 14);
-	detail_ = set_text(nullptr, clean, 46);
+	show_message("Could not start:", clean);
+	failed_ = true;
+	wl_event_source_timer_update(timer_, linger_ms);
 	wlr_log(WLR_ERROR, "placeholder %s: the start failed: %s", domain_.c_str(), clean.c_str());
 }
 

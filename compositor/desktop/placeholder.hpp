@@ -22,7 +22,9 @@ public:
 	Placeholder(const Placeholder &) = delete;
 	Placeholder &operator=(const Placeholder &) = delete;
 
-	// Stops the progress bar and shows why the start failed.
+	// Stops the progress bar and shows two lines instead (a question to the user).
+	void show_message(const std::string &line1, const std::string &line2);
+	// Shows why the start failed; expired follows a few seconds later.
 	void fail(const std::string &reason);
 	bool failed() const { return failed_; }
 

@@ -10,6 +10,7 @@
 #include "wire/messages.hpp"
 
 #include <algorithm>
+#include <xkbcommon/xkbcommon-keysyms.h>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +24,8 @@ namespace {
 // After its last window closes, a disposable's app gets this long to exit
 // (and send an edited file back) before the disposable is destroyed anyway.
 constexpr int grace_ms = 3000;
+// How long a disposable's request to start another waits for the user.
+constexpr int prompt_timeout_ms = 30000;
 
 std::string domains_dir()
 {
@@ -82,6 +85,10 @@ Disposables::~Disposables()
 		wl_event_source_remove(refill_);
 	if (reap_)
 		wl_event_source_remove(reap_);
+	if (prompt_) {
+		wl_event_source_remove(prompt_->timeout);
+		close(prompt_->file);
+	}
 	for (auto &instance : instances_) {
 		if (instance->grace)
 			wl_event_source_remove(instance->grace);
@@ -216,9 +223,22 @@ void Disposables::handle_open_request(Domain &from, uint32_t request, int file, 
 	std::string reason;
 	const OpenDecision decision = decide_open(server_.config(), from, &reason);
 	OpenOrigin origin{nullptr, from.name(), request};
+	if (decision == OpenDecision::Ask && !prompt_) {
+		prompt_ = std::make_unique<Prompt>();
+		prompt_->origin = origin;
+		prompt_->file = file;
+		prompt_->name = name;
+		prompt_->panel = std::make_unique<Placeholder>(server_, from.name(), from.label(),
+			"asks to open '" + name + "' in a new disposable", [](Placeholder *) {});
+		prompt_->panel->show_message("Open it in a new disposable?", "Super+Y: allow    Super+N: refuse");
+		prompt_->timeout = wl_event_loop_add_timer(server_.event_loop(), &Disposables::handle_prompt_timeout, this);
+		wl_event_source_timer_update(prompt_->timeout, prompt_timeout_ms);
+		wlr_log(WLR_INFO, "disposables: asking the user: %s to open '%s'", reason.c_str(), name.c_str());
+		return;
+	}
 	if (decision != OpenDecision::Allow) {
-		// Asking the user needs a prompt the compositor does not draw yet:
-		// until then a disposable's request is refused like a denied one.
+		if (decision == OpenDecision::Ask)
+			reason += "; another request is waiting for the user";
 		wlr_log(WLR_ERROR, "disposables: refused to open '%s' for domain %s: %s", name.c_str(), from.name().c_str(),
 			reason.c_str());
 		answer_origin(origin, static_cast<uint32_t>(wire::OpenStatus::Refused), reason);
@@ -228,6 +248,33 @@ void Disposables::handle_open_request(Domain &from, uint32_t request, int file, 
 	wlr_log(WLR_INFO, "disposables: domain %s asks to open '%s': %s", from.name().c_str(), name.c_str(),
 		reason.c_str());
 	open_file(file, name, origin);
+}
+
+bool Disposables::handle_prompt_key(uint32_t modifiers, uint32_t keysym)
+{
+	if (!prompt_ || modifiers != ModLogo || (keysym != XKB_KEY_y && keysym != XKB_KEY_n))
+		return false;
+	answer_prompt(keysym == XKB_KEY_y, keysym == XKB_KEY_y ? "the user allowed it" : "the user refused it");
+	return true;
+}
+
+int Disposables::handle_prompt_timeout(void *data)
+{
+	static_cast<Disposables *>(data)->answer_prompt(false, "nobody answered in time");
+	return 0;
+}
+
+void Disposables::answer_prompt(bool allow, const std::string &why)
+{
+	std::unique_ptr<Prompt> prompt = std::move(prompt_);
+	wl_event_source_remove(prompt->timeout);
+	wlr_log(WLR_INFO, "disposables: '%s' from %s: %s", prompt->name.c_str(), prompt->origin.domain.c_str(), why.c_str());
+	if (allow) {
+		open_file(prompt->file, prompt->name, prompt->origin);
+		return;
+	}
+	answer_origin(prompt->origin, static_cast<uint32_t>(wire::OpenStatus::Refused), why);
+	close(prompt->file);
 }
 
 void Disposables::answer_origin(const OpenOrigin &origin, uint32_t status, const std::string &text)

@@ -60,6 +60,10 @@ public:
 	void handle_view_unmapped(View &view);
 	void forget_launch(wl_resource *launch);
 
+	// While a disposable's request waits for the user, Super+Y allows it and
+	// Super+N refuses it: keys only the compositor sees. True when consumed.
+	bool handle_prompt_key(uint32_t modifiers, uint32_t keysym);
+
 private:
 	struct Job {
 		std::string app;              // the browser command, or empty for a file
@@ -92,6 +96,18 @@ private:
 	void answer_origin(const OpenOrigin &origin, uint32_t status, const std::string &text);
 	static int handle_grace_timer(void *data);
 	static void handle_refill(void *data);
+	static int handle_prompt_timeout(void *data);
+	void answer_prompt(bool allow, const std::string &why);
+
+	// A request from a disposable to start another, waiting for the user.
+	struct Prompt {
+		OpenOrigin origin;
+		int file = -1;
+		std::string name;
+		std::unique_ptr<Placeholder> panel;
+		wl_event_source *timeout = nullptr;
+	};
+	std::unique_ptr<Prompt> prompt_;
 
 	Server &server_;
 	std::list<std::unique_ptr<Instance>> instances_;

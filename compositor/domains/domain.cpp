@@ -163,7 +163,8 @@ void Domain::start_apps()
 	const std::string dir = runtime_dir();
 	for (const std::string &command : config_.autostart) {
 		ProcessSpec spec = shell_command(command);
-		spec.env = {{"XDG_RUNTIME_DIR", dir}, {"WAYLAND_DISPLAY", "wayland-0"}};
+		spec.env = {{"XDG_RUNTIME_DIR", dir}, {"WAYLAND_DISPLAY", "wayland-0"},
+			{"BULKHEAD_AGENT_SOCKET", dir + "/agent.sock"}};
 		spec.unset_env = {"WAYLAND_SOCKET", "DISPLAY"};
 		const pid_t pid = spawn_process(spec);
 		if (pid > 0) {

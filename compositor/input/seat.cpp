@@ -345,6 +345,8 @@ bool Seat::handle_binding(uint32_t modifiers, uint32_t raw_keysym)
 			wlr_session_change_vt(session, sym - XKB_KEY_XF86Switch_VT_1 + 1);
 		return true;
 	}
+	if (server_.disposables().handle_prompt_key(modifiers, sym))
+		return true;
 	for (const Keybinding &binding : server_.config().bindings) {
 		if (binding.modifiers == modifiers && binding.keysym == sym) {
 			run_action(binding);

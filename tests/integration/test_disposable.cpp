@@ -238,3 +238,51 @@ browser = "exit 3"
 	INFO(mismatch.value_or(""));
 	CHECK_FALSE(mismatch);
 }
+
+TEST_CASE("disposable: a disposable asking to start another asks the user first", "[disposable]")
+{
+	const std::string seen = output_dir() + "/seen-ask";
+	std::filesystem::remove_all(seen);
+	std::filesystem::create_directories(seen);
+	const std::string asker = output_dir() + "/asker.sh";
+	const std::string answers = output_dir() + "/asker-answers.log";
+	unlink(answers.c_str());
+	// The "browser" in disp1 asks twice to open a file in another disposable.
+	write_file(asker, "#!/bin/sh\n"
+			  "printf data > \"$XDG_RUNTIME_DIR/nested.txt\"\n"
+			  "for i in 1 2; do " + env_or("BULKHEAD_OPEN_IN_DISPOSABLE", "bulkhead-open-in-disposable") +
+			  " \"$XDG_RUNTIME_DIR/nested.txt\" >> " + answers + "; done\n"
+			  "exec foot --config=/dev/null --title=asker sh -c 'exec sleep 600'\n",
+		0755);
+	Compositor c(base_config(R"(
+[[domain]]
+name = "dvm"
+label = "red"
+role = "disposable-template"
+open_command = ")" + viewer(seen, false) + R"("
+
+[disposables]
+browser = ")" + asker + R"("
+)"));
+	c.inject({"key", "Super+Shift+b"});
+	REQUIRE(c.wait_for_log("disposables: asking the user: a disposable asks to start another to open 'nested.txt'", 20s));
+	// The question is drawn by the compositor, framed in the asking disposable's colour.
+	Image shot;
+	REQUIRE(wait_until([&] {
+		shot = c.screenshot();
+		return !compare_reference(shot, "disposable-ask-prompt", 24, 400);
+	}, 5s));
+	c.inject({"key", "Super+n"});
+	REQUIRE(c.wait_for_log("disposables: 'nested.txt' from disp1: the user refused it"));
+	REQUIRE(wait_until([&] { return read_file(answers).find("refused the user refused it") != std::string::npos; }));
+	CHECK(c.log_text().find("disposable disp2: starting") == std::string::npos);
+
+	// The second request: allowed, it opens in disp2.
+	REQUIRE(c.wait_for_log("disposables: asking the user: a disposable asks to start another", 10s, c.log_text().find("the user refused it")));
+	c.inject({"key", "Super+y"});
+	REQUIRE(c.wait_for_log("disposables: 'nested.txt' from disp1: the user allowed it"));
+	auto w = wait_for_window(c, "viewer nested.txt", 30s);
+	REQUIRE(w);
+	CHECK(w->domain == "disp2");
+	REQUIRE(wait_until([&] { return read_file(seen + "/nested.txt") == "data"; }));
+}
