@@ -184,6 +184,28 @@ std::vector<Attack> attacks()
 	ended("size hints with min above max", "rule bad-size", [](FakeAgent &a) { a.send_message(wire::SizeHints{1, 500, 500, 100, 100}); });
 	ended("a file chunk with no file", "rule unrequested", [](FakeAgent &a) { a.send_message(wire::OpenFileChunk{"data"}); });
 	ended("a file name that is all dots", "rule bad-file-name", [](FakeAgent &a) { a.send_message(wire::OpenFileBegin{1, "..."}); });
+	// Disposables (wire 1.1).
+	ended("an app the host never launched exits", "rule unrequested", [](FakeAgent &a) { a.send_message(wire::AppExited{5, 0}); });
+	ended("an edited file nobody asked back", "rule unrequested",
+		[](FakeAgent &a) { a.send_message(wire::ReturnFileBegin{5, 3}); });
+	ended("a file to open over 256 MiB", "rule file-too-large",
+		[](FakeAgent &a) { a.send_message(wire::OpenFileBegin{(256ull << 20) + 1, "huge.iso"}); });
+	ended("a file longer than announced", "rule file-too-large", [](FakeAgent &a) {
+		a.send_message(wire::OpenFileBegin{3, "short.txt"});
+		a.send_message(wire::OpenFileChunk{"abcd"});
+	});
+	ended("a file ended before it is whole", "rule unrequested", [](FakeAgent &a) {
+		a.send_message(wire::OpenFileBegin{3, "short.txt"});
+		a.send_message(wire::OpenFileChunk{"ab"});
+		a.send_message(wire::OpenFileEnd{});
+	});
+	list.push_back({"asking to open a file where no disposable may start", O::Sanitised,
+		"disposables: refused to open 'invoice.pdf.exe' for domain evil: no disposable template is configured",
+		[](FakeAgent &a) {
+			a.send_message(wire::OpenFileBegin{3, "invoice.pdf.exe"});
+			a.send_message(wire::OpenFileChunk{"MZ\x90"});
+			a.send_message(wire::OpenFileEnd{});
+		}});
 	list.push_back({"flooding at full speed", O::Harmless, "", [](FakeAgent &a) {
 		std::vector<uint8_t> burst;
 		for (int i = 0; i < 20000; ++i)
