@@ -30,9 +30,16 @@ export LC_ALL=C.UTF-8
 "$bulkhead" --config "$config" --socket wayland-demo >"$runtime/stdout" 2>"$log" &
 pid=$!
 
-# Wait for the three windows to map, then give it a moment to draw its prompt.
+# Once the three windows map, open a file from the host in a disposable; wait
+# for its window too, then give it a moment to draw its prompt.
 i=0
-until [ "$(grep -c "view map" "$log" 2>/dev/null)" -ge 3 ]; do
+opened=""
+until [ "$(grep -c "view map" "$log" 2>/dev/null)" -ge 4 ]; do
+	if [ -z "$opened" ] && [ "$(grep -c "view map" "$log" 2>/dev/null)" -ge 3 ]; then
+		echo "An untrusted attachment." >"$runtime/attachment.txt"
+		WAYLAND_DISPLAY=wayland-demo "$root/build/tools/bulkhead-open" "$runtime/attachment.txt" >/dev/null
+		opened=yes
+	fi
 	i=$((i + 1))
 	if [ "$i" -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
 		echo "demo: the windows did not appear; compositor log:" >&2
