@@ -84,7 +84,7 @@ enum Modifier : uint32_t {
 	ModMod5 = 128,
 };
 
-enum class Action { Spawn, Terminal, Close, Exit };
+enum class Action { Spawn, Terminal, Close, Exit, ReleasePointer };
 
 struct Keybinding {
 	uint32_t modifiers = 0; // WLR_MODIFIER_* bit mask (same values as wlroots)
@@ -106,6 +106,7 @@ struct DomainConfig {
 	std::string gui_socket;             // external: the agent's socket path
 	std::vector<std::string> autostart; // local: programs started inside the domain
 	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..1024
+	bool allow_fullscreen = false;      // its windows may go full screen (a label strip stays)
 };
 
 struct Config {

@@ -10,7 +10,7 @@
 namespace bulkhead::wire {
 
 constexpr uint16_t version_major = 1;
-constexpr uint16_t version_minor = 0;
+constexpr uint16_t version_minor = 1; // 1.1 added set-fullscreen
 
 constexpr std::size_t header_size = 12;
 
@@ -77,6 +77,7 @@ enum class Type : uint16_t {
 	OpenFileBegin = 14,
 	OpenFileChunk = 15,
 	OpenFileEnd = 16,
+	SetFullscreen = 17, // since 1.1
 	// host (daemon) -> guest (agent)
 	Welcome = 64,
 	BufferRelease = 65,
@@ -152,9 +153,11 @@ struct AckConfigure { uint32_t window = 0, serial = 0; };
 struct OpenFileBegin { uint64_t size = 0; std::string name; };
 struct OpenFileChunk { std::string data; };
 struct OpenFileEnd {};
+// The guest app asks for (1) or leaves (0) full screen; the host decides.
+struct SetFullscreen { uint32_t window = 0; uint32_t fullscreen = 0; };
 
 using GuestMessage = std::variant<Hello, CreateWindow, DestroyWindow, Map, Unmap, SetTitle, SetAppId, SizeHints,
-	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd>;
+	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd, SetFullscreen>;
 
 // Host -> guest payloads.
 struct Welcome {

@@ -475,6 +475,18 @@ Result<GuestMessage> GuestSession::check(const UntrustedMessage &m)
 			return error(Rule::Unrequested, "open-file-end without a whole file (" +
 				std::to_string(file_received_) + " of " + std::to_string(file_expected_) + " bytes)");
 		return GuestMessage(OpenFileEnd{});
+	case Type::SetFullscreen: {
+		if (minor_ < 1)
+			return error(Rule::UnknownType, "set-fullscreen from a guest that negotiated version 1." +
+				std::to_string(minor_) + "; it is new in 1.1");
+		if (windows_.at(untrusted_window).parent)
+			return error(Rule::BadWindowId, "set-fullscreen for " + win(untrusted_window) + ", which is a popup");
+		const uint32_t fullscreen = r.u32();
+		if (fullscreen > 1)
+			return error(Rule::BadValue, "set-fullscreen for " + win(untrusted_window) + " with value " +
+				std::to_string(fullscreen) + "; it is 0 or 1");
+		return GuestMessage(SetFullscreen{untrusted_window, fullscreen});
+	}
 	default:
 		break;
 	}

@@ -79,9 +79,11 @@ TEST_CASE("an empty config gives the defaults", "[config]")
 	CHECK(cfg.keyboard.repeat_delay == 600);
 	CHECK(cfg.outputs.empty());
 	CHECK(cfg.domains.empty());
-	CHECK(cfg.bindings.size() == 3);
+	CHECK(cfg.bindings.size() == 4);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Terminal);
+	REQUIRE(find(cfg, "Super+Escape"));
+	CHECK(find(cfg, "Super+Escape")->action == Action::ReleasePointer);
 	REQUIRE(find(cfg, "Super+Shift+q"));
 	CHECK(find(cfg, "Super+Shift+q")->action == Action::Close);
 	REQUIRE(find(cfg, "Super+Shift+e"));
@@ -99,7 +101,7 @@ TEST_CASE("a missing default config file gives the defaults and the default them
 	const Config cfg = load_config(dir.path() / "bulkhead" / "config.toml", false);
 	CHECK(cfg.path.empty());
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 3);
+	CHECK(cfg.bindings.size() == 4);
 	CHECK(cfg.theme.label("red")->focused.border.to_string() == "#cc0000");
 }
 
@@ -156,7 +158,7 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK_FALSE(cfg.outputs[2].x);
 	CHECK(cfg.outputs[2].scale == 2.0);
 
-	CHECK(cfg.bindings.size() == 5);
+	CHECK(cfg.bindings.size() == 6);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Return")->command == "foot --title main");
@@ -177,7 +179,9 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK(cfg.domains[0].backend == "local");
 	CHECK(cfg.domains[0].autostart == std::vector<std::string>{"foot"});
 	CHECK(cfg.domains[0].shared_memory_mib == 128);
+	CHECK(cfg.domains[0].allow_fullscreen);
 	CHECK(cfg.domains[1].name == "vault");
+	CHECK_FALSE(cfg.domains[1].allow_fullscreen);
 	CHECK(cfg.domains[1].label == "black");
 	CHECK(cfg.domains[1].backend == "external");
 	CHECK(cfg.domains[1].gui_socket == "/run/bulkhead/vault.sock");
@@ -189,7 +193,7 @@ TEST_CASE("the minimal sample config is all defaults", "[config]")
 	const Config cfg = load_config(data_dir() / "config" / "minimal.toml", true);
 	CHECK(cfg.theme.name == "default");
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 3);
+	CHECK(cfg.bindings.size() == 4);
 	CHECK(cfg.outputs.empty());
 }
 
@@ -254,8 +258,11 @@ TEST_CASE("user bindings override defaults with the same combination", "[config]
 {
 	// Written differently from the default "Super+Shift+Q", the same combination.
 	const Config cfg = parse("[bindings]\n\"shift+logo+q\" = \"exec kill-it\"\n\"Super+Return\" = \"none\"\n"
-				 "\"Alt+x\" = \"none\"\n\"Super+Shift+E\" = \" exit \"\n");
-	CHECK(cfg.bindings.size() == 2);
+				 "\"Alt+x\" = \"none\"\n\"Super+Shift+E\" = \" exit \"\n\"Super+Escape\" = \"none\"\n"
+				 "\"Super+F12\" = \"release-pointer\"\n");
+	CHECK(cfg.bindings.size() == 3);
+	REQUIRE(find(cfg, "Super+F12"));
+	CHECK(find(cfg, "Super+F12")->action == Action::ReleasePointer);
 	REQUIRE(find(cfg, "Super+Shift+Q"));
 	CHECK(find(cfg, "Super+Shift+Q")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Shift+Q")->command == "kill-it");
@@ -330,7 +337,7 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 		"/cfg/config.toml:5: key 'output[2].name': output 'A' is configured twice");
 	CHECK(error_of("[bindings]\n\"Super+Q\" = \"explode\"") ==
 		"/cfg/config.toml:3: key 'bindings.\"Super+Q\"': unknown action 'explode' (use terminal, close, exit, "
-		"none or \"exec COMMAND\")");
+		"release-pointer, none or \"exec COMMAND\")");
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"Terminal\""), Catch::Contains("unknown action 'Terminal'"));
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"execfoot\""), Catch::Contains("unknown action 'execfoot'"));
 	CHECK_THAT(error_of("bindings = []"), Catch::Contains("key 'bindings': must be a table"));
@@ -370,6 +377,8 @@ TEST_CASE("domains are checked", "[config]")
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nshared_memory_mib = 8"), Catch::Contains("shared_memory_mib"));
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\ncolour = \"red\""), Catch::Contains("unknown key"));
 	CHECK_THAT(error_of("domain = 3"), Catch::Contains("[[domain]] tables"));
+	CHECK(error_of("[[domain]]\nname = \"a\"\nallow_fullscreen = \"yes\"") ==
+		"/cfg/config.toml:4: key 'domain[1].allow_fullscreen': must be true or false");
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\""), Catch::Contains("domain[1].gui_socket") &&
 		Catch::Contains("missing"));
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\"\ngui_socket = \"rel/x\""),
