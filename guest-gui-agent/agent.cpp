@@ -187,6 +187,7 @@ void Agent::send_map(uint32_t id) { FORWARD(send_map(id)); }
 void Agent::send_unmap(uint32_t id) { FORWARD(send_unmap(id)); }
 void Agent::send_title(uint32_t id, const std::string &title) { FORWARD(send_title(id, title)); }
 void Agent::send_app_id(uint32_t id, const std::string &app_id) { FORWARD(send_app_id(id, app_id)); }
+void Agent::send_fullscreen(uint32_t id, bool fullscreen) { FORWARD(send_fullscreen(id, fullscreen)); }
 void Agent::send_size_hints(uint32_t id, uint32_t min_w, uint32_t min_h, uint32_t max_w, uint32_t max_h)
 {
 	FORWARD(send_size_hints(id, min_w, min_h, max_w, max_h));

@@ -429,6 +429,17 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 		} else if constexpr (std::is_same_v<T, SetCursor>) {
 			if (domain_manager_ && pointer_window_ == m.window)
 				bulkhead_domain_manager_v1_set_cursor_shape(domain_manager_, pointer_serial_, m.shape);
+		} else if constexpr (std::is_same_v<T, SetFullscreen>) {
+			// The compositor decides (per-domain permission); repeats are dropped
+			// here so a flood costs the compositor nothing.
+			Window &w = *windows_.at(m.window);
+			if (w.toplevel && w.wants_fullscreen != (m.fullscreen == 1)) {
+				w.wants_fullscreen = m.fullscreen == 1;
+				if (w.wants_fullscreen)
+					xdg_toplevel_set_fullscreen(w.toplevel, nullptr);
+				else
+					xdg_toplevel_unset_fullscreen(w.toplevel);
+			}
 		} else if constexpr (std::is_same_v<T, Pong>) {
 			if (m.serial == ping_serial_)
 				ping_sent_.reset();
@@ -623,6 +634,8 @@ void Daemon::handle_toplevel_configure(Window *w, int32_t width, int32_t height,
 		default: break;
 		}
 	}
+	// Refused, or ended by the user (Escape held): the app may ask again.
+	w->wants_fullscreen = (c.flags & wire::configure_fullscreen) != 0;
 	send_message(c);
 }
 

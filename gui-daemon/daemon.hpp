@@ -56,6 +56,7 @@ struct Window {
 	uint32_t pending_serial = 0; // configure to ack with the next commit
 	bool ack_pending = false;
 	bool mapped = false;
+	bool wants_fullscreen = false; // the guest's last request, forwarded only when it changes
 	std::string title, app_id;
 	std::optional<wire::Attach> pending_attach; // waiting for the initial configure
 	wl_callback *frame = nullptr;

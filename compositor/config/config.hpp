@@ -46,6 +46,7 @@ struct Theme {
 	std::string name;
 	int border_width = 4;   // pixels, 1..64
 	int title_height = 24;  // pixels, 8..128
+	int urgent_width = 6;   // pixels, 1..64: extra border of a window that asked for attention
 	std::string font = "DejaVu Sans Bold 10"; // a Pango font description
 	Colour background;      // desktop background
 	LabelStyle dom0;        // native host windows

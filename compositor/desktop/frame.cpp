@@ -27,6 +27,31 @@ void Frame::set_content_size(int width, int height)
 		return;
 	width_ = width;
 	height_ = height;
+	layout();
+}
+
+void Frame::set_fullscreen(bool on)
+{
+	metrics_.border = on ? 0 : theme_.border_width;
+	layout();
+}
+
+void Frame::set_urgent(bool on)
+{
+	if (on == urgent_)
+		return;
+	urgent_ = on;
+	for (auto *&mark : urgent_marks_) {
+		if (mark)
+			wlr_scene_node_destroy(&mark->node);
+		mark = on ? compat::scene_rect_create(tree_, 0, 0, style_.focused.border) : nullptr;
+	}
+	layout();
+}
+
+void Frame::layout()
+{
+	const int width = width_, height = height_;
 	const int b = metrics_.border, t = metrics_.title;
 	const int outer_w = width + 2 * b, outer_h = height + t + 2 * b;
 
@@ -41,7 +66,21 @@ void Frame::set_content_size(int width, int height)
 
 	wlr_scene_rect_set_size(title_background_, width, t);
 	wlr_scene_node_set_position(&title_background_->node, b, b);
+	if (urgent_) {
+		// Drawn over the inner edge of the border and the title bar's rim, so an
+		// urgent window's frame is thicker than any other without moving its content.
+		const int u = std::max(1, std::min({theme_.urgent_width, width / 2, (height + t) / 2}));
+		const std::array<Rect, 4> bands = {Rect{0, 0, outer_w, u + b}, Rect{0, outer_h - b - u, outer_w, u + b},
+			Rect{0, 0, b + u, outer_h}, Rect{outer_w - b - u, 0, b + u, outer_h}};
+		for (std::size_t i = 0; i < bands.size(); ++i) {
+			wlr_scene_rect_set_size(urgent_marks_[i], bands[i].width, bands[i].height);
+			wlr_scene_node_set_position(&urgent_marks_[i]->node, bands[i].x, bands[i].y);
+		}
+	}
 	update_text();
+	for (auto *mark : urgent_marks_)
+		if (mark)
+			wlr_scene_node_raise_to_top(&mark->node);
 }
 
 void Frame::set_focused(bool focused)

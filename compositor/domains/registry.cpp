@@ -13,7 +13,9 @@ namespace {
 // What a gui-daemon may bind: enough to show windows and take input. Not the
 // clipboard (crossing domains only through the secure gestures), not
 // screencopy (one VM must never read another's pixels), nothing that could
-// inject input or manage other windows.
+// inject input or manage other windows. Neither pointer constraints (a VM
+// must never hold the pointer) nor xdg-activation: a daemon cannot tell which
+// guest input a guest's request came from, so a VM never activates a window.
 constexpr std::string_view domain_globals[] = {
 	"wl_compositor",
 	"wl_subcompositor",
