@@ -59,7 +59,9 @@ private:
 	float scale_ = 1.0f;
 	bool focused_ = false;
 	bool urgent_ = false;
-	std::array<wlr_scene_rect *, 4> urgent_marks_{}; // inner band of the border, urgent only
+	// Urgent only: four bands in the label colour widening the border inwards,
+	// each edged with a line in the title text's contrast colour.
+	std::array<wlr_scene_rect *, 8> urgent_marks_{};
 };
 
 } // namespace bulkhead
