@@ -270,3 +270,29 @@ TEST_CASE("pointer confinement: only for the focused window, released by Super+E
 	CHECK(wait_until([&] { return slurp(events).find("leave") != std::string::npos; }));
 	INFO(slurp(events));
 }
+
+TEST_CASE("dragging a VM window off the bottom keeps its whole title bar on screen", "[trusted][move]")
+{
+	Compositor c(base_config(R"(
+[[domain]]
+name = "work"
+label = "blue"
+autostart = ["foot --config=/dev/null --title=drag-term sh -c 'sleep 600'"]
+)"));
+	auto w = wait_for_window(c, "drag-term", 20s);
+	REQUIRE(w);
+	// Grab the title bar and pull it to the screen's last row.
+	const int grab_x = w->content.x + w->content.width / 2, grab_y = w->content.y - theme().title_height / 2;
+	c.inject({"drag", point(grab_x), point(grab_y), point(grab_x), "719"});
+	c.inject({"move", "1270", "5"});
+	const int b = theme().border_width, t = theme().title_height;
+	const Rect title{w->content.x, 720 - t, w->content.width, t};
+	Image shot;
+	REQUIRE(wait_until([&] {
+		shot = c.screenshot();
+		return shot.fraction(title, rgba(label("blue").focused.title_background), 2) > 0.7;
+	}));
+	CHECK(shot.count_not(title, rgba(label("blue").focused.title_background), 2) > 100); // [work] drag-term
+	// The frame's top border sits just above it, and the content is below the screen.
+	CHECK(shot.fraction({w->outer.x, 720 - t - b, w->outer.width, b}, rgba(label("blue").focused.border), 2) > 0.99);
+}
