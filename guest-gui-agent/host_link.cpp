@@ -226,6 +226,15 @@ void HostLink::send_fullscreen(uint32_t id, bool fullscreen)
 	send(out);
 }
 
+void HostLink::send_demands_attention(uint32_t id)
+{
+	if (host_minor_ < 1)
+		return; // a 1.0 host knows no demands-attention
+	std::vector<uint8_t> out;
+	wire::encode(out, wire::DemandsAttention{id});
+	send(out);
+}
+
 void HostLink::send_size_hints(uint32_t id, uint32_t min_w, uint32_t min_h, uint32_t max_w, uint32_t max_h)
 {
 	std::vector<uint8_t> out;

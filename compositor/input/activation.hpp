@@ -2,8 +2,8 @@
 // xdg-activation: a window takes focus from an activation request only with a
 // token that carries the serial of a real key or button press the compositor
 // sent to a client of the window's own domain. Anything else marks the window
-// urgent. VM windows never take focus this way (daemons do not see the
-// global; see domains/registry.cpp).
+// urgent. VM windows never take focus this way: a daemon forwards its guest's
+// demands-attention as an activation request, which only marks it urgent.
 #include "listener.hpp"
 #include "wlr.hpp"
 

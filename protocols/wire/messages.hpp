@@ -10,7 +10,7 @@
 namespace bulkhead::wire {
 
 constexpr uint16_t version_major = 1;
-constexpr uint16_t version_minor = 1; // 1.1 added set-fullscreen
+constexpr uint16_t version_minor = 1; // 1.1 added set-fullscreen and demands-attention
 
 constexpr std::size_t header_size = 12;
 
@@ -78,6 +78,7 @@ enum class Type : uint16_t {
 	OpenFileChunk = 15,
 	OpenFileEnd = 16,
 	SetFullscreen = 17, // since 1.1
+	DemandsAttention = 18, // since 1.1
 	// host (daemon) -> guest (agent)
 	Welcome = 64,
 	BufferRelease = 65,
@@ -155,9 +156,11 @@ struct OpenFileChunk { std::string data; };
 struct OpenFileEnd {};
 // The guest app asks for (1) or leaves (0) full screen; the host decides.
 struct SetFullscreen { uint32_t window = 0; uint32_t fullscreen = 0; };
+// A guest app asked to be activated; the host only marks the window urgent.
+struct DemandsAttention { uint32_t window = 0; };
 
 using GuestMessage = std::variant<Hello, CreateWindow, DestroyWindow, Map, Unmap, SetTitle, SetAppId, SizeHints,
-	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd, SetFullscreen>;
+	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd, SetFullscreen, DemandsAttention>;
 
 // Host -> guest payloads.
 struct Welcome {

@@ -475,12 +475,16 @@ Result<GuestMessage> GuestSession::check(const UntrustedMessage &m)
 			return error(Rule::Unrequested, "open-file-end without a whole file (" +
 				std::to_string(file_received_) + " of " + std::to_string(file_expected_) + " bytes)");
 		return GuestMessage(OpenFileEnd{});
-	case Type::SetFullscreen: {
+	case Type::SetFullscreen:
+	case Type::DemandsAttention: {
+		// New in 1.1, and about toplevels only.
 		if (minor_ < 1)
-			return error(Rule::UnknownType, "set-fullscreen from a guest that negotiated version 1." +
+			return error(Rule::UnknownType, name + " from a guest that negotiated version 1." +
 				std::to_string(minor_) + "; it is new in 1.1");
 		if (windows_.at(untrusted_window).parent)
-			return error(Rule::BadWindowId, "set-fullscreen for " + win(untrusted_window) + ", which is a popup");
+			return error(Rule::BadWindowId, name + " for " + win(untrusted_window) + ", which is a popup");
+		if (type == Type::DemandsAttention)
+			return GuestMessage(DemandsAttention{untrusted_window});
 		const uint32_t fullscreen = r.u32();
 		if (fullscreen > 1)
 			return error(Rule::BadValue, "set-fullscreen for " + win(untrusted_window) + " with value " +

@@ -200,6 +200,17 @@ std::vector<Attack> attacks()
 		a.send_message(wire::SetFullscreen{2, 1});
 	});
 	ended("full screen for a window never created", "rule no-such-window", [](FakeAgent &a) { a.send_message(wire::SetFullscreen{9, 1}); });
+	list.push_back({"attention demanded 20000 times: one urgent frame, no focus", O::Sanitised,
+		"activation refused id=\\d+ domain=evil[^\\n]*never takes focus", [](FakeAgent &a) {
+			std::vector<uint8_t> burst;
+			for (int i = 0; i < 20000; ++i)
+				wire::encode(burst, wire::DemandsAttention{1});
+			a.send(burst);
+		}});
+	ended("attention demanded for a popup", "rule bad-window-id", [](FakeAgent &a) {
+		a.send_message(wire::CreateWindow{2, 1, 5, 5});
+		a.send_message(wire::DemandsAttention{2});
+	});
 	list.push_back({"a screen-sized popup over the honest domain's frame", O::Sanitised,
 		"popup of view id=\\d+ dismissed: 1280x720",
 		[](FakeAgent &a) { a.show_popup(0xff00ff00, 2, 1, 0, 0, 1280, 720); }});

@@ -296,3 +296,31 @@ autostart = ["foot --config=/dev/null --title=drag-term sh -c 'sleep 600'"]
 	// The frame's top border sits just above it, and the content is below the screen.
 	CHECK(shot.fraction({w->outer.x, 720 - t - b, w->outer.width, b}, rgba(label("blue").focused.border), 2) > 0.99);
 }
+
+TEST_CASE("a VM's activation request, even after a real click, only marks its window urgent", "[trusted][activation]")
+{
+	Compositor c(base_config(R"(
+[[domain]]
+name = "chat"
+label = "purple"
+autostart = [")" + test_client() + R"( activate real"]
+)"));
+	auto a = wait_for_window(c, "act-a", 20s);
+	auto b = wait_for_window(c, "act-b", 20s);
+	REQUIRE(a);
+	REQUIRE(b);
+	// The guest app gets a valid token from its agent for this click...
+	c.inject({"click", point(a->content.x + 10), point(a->content.y + 10)});
+	REQUIRE(c.wait_for_log("view focus id=" + std::to_string(a->id)));
+	const std::size_t mark = c.log_size();
+	// ...but on the host it is only a demand for attention.
+	REQUIRE(c.wait_for_log("activation refused id=" + std::to_string(b->id) +
+		" domain=chat[^\n]*a VM window never takes focus by itself; marked urgent", 10s));
+	REQUIRE(c.wait_for_log("view urgent on id=" + std::to_string(b->id), 10s));
+	CHECK_FALSE(c.wait_for_log("view focus id=" + std::to_string(b->id), 1s, mark));
+	c.inject({"move", "1270", "710"});
+	CHECK(wait_until([&] {
+		return c.screenshot().fraction({b->content.x, b->content.y, theme().urgent_width, b->content.height},
+			       rgba(label("purple").focused.border), 2) > 0.99;
+	}));
+}
