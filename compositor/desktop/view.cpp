@@ -308,8 +308,14 @@ void View::set_fullscreen(bool on)
 	} else {
 		fullscreen_ = false;
 		frame_->set_fullscreen(false);
-		move_to(windowed_geometry_.x, windowed_geometry_.y);
-		request_size(windowed_geometry_.width, windowed_geometry_.height);
+		if (windowed_geometry_.width > 0) {
+			move_to(windowed_geometry_.x, windowed_geometry_.y);
+			request_size(windowed_geometry_.width, windowed_geometry_.height);
+		} else {
+			// Full screen from its first frame: the client picks its own size.
+			move_to(x_ + 40, y_ + 40);
+			compat::toplevel_set_size(toplevel_, 0, 0);
+		}
 	}
 	compat::toplevel_set_fullscreen(toplevel_, on);
 	wlr_log(WLR_INFO, "view fullscreen %s id=%u outer=%s", on ? "on" : "off", id_, rect_text(outer()).c_str());

@@ -142,7 +142,12 @@ TEST_CASE("full screen where allowed keeps the label strip; Escape held one seco
 	REQUIRE(c.wait_for_log("Escape held: view id=" + id + " leaves full screen", 5s, mark));
 	c.inject({"keyup", "Escape"});
 	REQUIRE(c.wait_for_log("view fullscreen off id=" + id, 5s, mark));
-	REQUIRE(c.wait_for_log("view resize id=" + id, 10s, mark));
+	// Never windowed before, it gets the size it picks for itself.
+	auto resized = c.wait_for_log("view resize id=" + id + " outer=\\S+ content=\\d+,\\d+,(\\d+),(\\d+)", 10s, mark);
+	REQUIRE(resized);
+	CHECK(std::stoi((*resized)[1]) > 200);
+	CHECK(std::stoi((*resized)[2]) > 100);
+	CHECK(std::stoi((*resized)[1]) < 1280);
 	// Framed again, with the desktop around it.
 	CHECK(wait_until([&] { return c.screenshot().fraction({1200, 650, 60, 50}, rgba(theme().background), 2) > 0.99; }));
 }
