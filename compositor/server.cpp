@@ -5,6 +5,7 @@
 #include "decoration.hpp"
 #include "domains/disposables.hpp"
 #include "domains/launcher_protocol.hpp"
+#include "desktop/popup.hpp"
 #include "desktop/view.hpp"
 #include "input/seat.hpp"
 #include "output.hpp"
@@ -101,6 +102,7 @@ Server::~Server()
 	launcher_.reset();
 	disposables_.reset();
 	domains_.reset();
+	popups_.clear();
 	views_.clear();
 	decorations_.clear();
 #if BULKHEAD_TEST_HOOKS
@@ -226,26 +228,12 @@ void Server::handle_new_xdg_surface(wlr_xdg_surface *surface)
 	wlr_xdg_surface *parent = wlr_xdg_surface_from_wlr_surface(surface->popup->parent);
 	if (!parent || !parent->data)
 		return;
-	auto *parent_tree = static_cast<wlr_scene_tree *>(parent->data);
-	surface->data = compat::scene_xdg_surface_create(parent_tree, surface);
+	popups_.push_back(std::make_unique<Popup>(*this, surface->popup, static_cast<wlr_scene_tree *>(parent->data)));
+}
 
-	// Keep it on the output its toplevel is on: find the toplevel's view.
-	wlr_xdg_surface *root = parent;
-	while (root->role == WLR_XDG_SURFACE_ROLE_POPUP) {
-		wlr_xdg_surface *up = wlr_xdg_surface_from_wlr_surface(root->popup->parent);
-		if (!up)
-			return;
-		root = up;
-	}
-	for (const auto &view : views_) {
-		if (view->toplevel()->base != root)
-			continue;
-		const Rect content = view->content();
-		wlr_box area = usable_area_at(content.x, content.y);
-		area.x -= content.x;
-		area.y -= content.y;
-		wlr_xdg_popup_unconstrain_from_box(surface->popup, &area);
-	}
+void Server::remove_popup(Popup *popup)
+{
+	popups_.remove_if([popup](const auto &p) { return p.get() == popup; });
 }
 
 void Server::handle_new_decoration(wlr_xdg_toplevel_decoration_v1 *decoration)

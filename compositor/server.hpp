@@ -21,6 +21,7 @@ class TestHooks;
 class Decoration;
 class Disposables;
 class LauncherProtocol;
+class Popup;
 
 class Server {
 public:
@@ -68,6 +69,7 @@ public:
 	wlr_box usable_area_at(double lx, double ly) const;
 
 	std::list<std::unique_ptr<Decoration>> &decorations() { return decorations_; }
+	void remove_popup(Popup *popup);
 
 	// While the X-ray key is held every VM window shows whose it is.
 	void set_xray(bool on);
@@ -112,6 +114,7 @@ private:
 	std::list<std::unique_ptr<View>> views_;
 	std::list<std::pair<pid_t, int64_t>> user_launches_; // pid, launch time (ms)
 	std::list<std::unique_ptr<Decoration>> decorations_;
+	std::list<std::unique_ptr<Popup>> popups_;
 
 	bool xray_ = false;
 	wl_event_source *sigint_ = nullptr, *sigterm_ = nullptr, *sigchld_ = nullptr;

@@ -36,6 +36,7 @@ Agent::Agent(std::string domain) : domain_(std::move(domain))
 	decoration_manager_ = wlr_xdg_decoration_manager_v1_create(display_);
 	wlr_server_decoration_manager *kde = wlr_server_decoration_manager_create(display_);
 	wlr_server_decoration_manager_set_default_mode(kde, WLR_SERVER_DECORATION_MANAGER_MODE_SERVER);
+	activation_ = wlr_xdg_activation_v1_create(display_);
 
 	wlr_input_device_init(&keyboard_device_, WLR_INPUT_DEVICE_KEYBOARD, &device_impl, "host-keyboard", 0, 0);
 	wlr_keyboard_init(&keyboard_, &keyboard_impl);
@@ -49,6 +50,14 @@ Agent::Agent(std::string domain) : domain_(std::move(domain))
 	});
 	new_xdg_surface_.connect(&xdg_shell_->events.new_surface,
 		[this](void *d) { handle_new_xdg_surface(static_cast<wlr_xdg_surface *>(d)); });
+	// Whatever token the app holds, the host only marks the window urgent: the
+	// guest's own input events prove nothing to the host.
+	request_activate_.connect(&activation_->events.request_activate, [this](void *d) {
+		auto *event = static_cast<wlr_xdg_activation_v1_request_activate_event *>(d);
+		for (auto &w : windows_)
+			if (!w->is_popup() && w->surface() == event->surface)
+				send_demands_attention(w->id());
+	});
 	new_decoration_.connect(&decoration_manager_->events.new_toplevel_decoration,
 		[this](void *d) { handle_new_decoration(static_cast<wlr_xdg_toplevel_decoration_v1 *>(d)); });
 
@@ -62,6 +71,7 @@ Agent::Agent(std::string domain) : domain_(std::move(domain))
 Agent::~Agent()
 {
 	link_ = nullptr;
+	request_activate_.disconnect(); // the activation global goes with the display
 	wl_display_destroy_clients(display_);
 	windows_.clear();
 	decoration_listeners_.clear();
@@ -192,6 +202,8 @@ void Agent::send_map(uint32_t id) { FORWARD(send_map(id)); }
 void Agent::send_unmap(uint32_t id) { FORWARD(send_unmap(id)); }
 void Agent::send_title(uint32_t id, const std::string &title) { FORWARD(send_title(id, title)); }
 void Agent::send_app_id(uint32_t id, const std::string &app_id) { FORWARD(send_app_id(id, app_id)); }
+void Agent::send_fullscreen(uint32_t id, bool fullscreen) { FORWARD(send_fullscreen(id, fullscreen)); }
+void Agent::send_demands_attention(uint32_t id) { FORWARD(send_demands_attention(id)); }
 void Agent::send_size_hints(uint32_t id, uint32_t min_w, uint32_t min_h, uint32_t max_w, uint32_t max_h)
 {
 	FORWARD(send_size_hints(id, min_w, min_h, max_w, max_h));

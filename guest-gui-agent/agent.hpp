@@ -63,6 +63,8 @@ public:
 	void send_unmap(uint32_t id);
 	void send_title(uint32_t id, const std::string &title);
 	void send_app_id(uint32_t id, const std::string &app_id);
+	void send_fullscreen(uint32_t id, bool fullscreen);
+	void send_demands_attention(uint32_t id);
 	void send_size_hints(uint32_t id, uint32_t min_w, uint32_t min_h, uint32_t max_w, uint32_t max_h);
 	void send_attach(uint32_t id, const RegionBuffer &buffer, uint32_t format,
 		const std::vector<pixman_box32_t> &damage);
@@ -98,6 +100,7 @@ private:
 	wlr_seat *seat_;
 	wlr_output *output_ = nullptr;
 	wlr_xdg_decoration_manager_v1 *decoration_manager_;
+	wlr_xdg_activation_v1 *activation_;
 	wlr_input_device keyboard_device_{};
 	wlr_keyboard keyboard_{};
 
@@ -109,7 +112,7 @@ private:
 	uint32_t next_window_id_ = 1;
 	Window *pointer_window_ = nullptr;
 
-	Listener new_xdg_surface_, new_decoration_, new_output_;
+	Listener new_xdg_surface_, new_decoration_, new_output_, request_activate_;
 	std::list<std::unique_ptr<Listener>> decoration_listeners_;
 };
 

@@ -103,6 +103,7 @@ void HostLink::handle_welcome(const wire::Welcome &welcome)
 		return;
 	}
 	welcomed_ = true;
+	host_minor_ = welcome.minor;
 	wlr_log(WLR_INFO, "host connected: protocol %u.%u, region %llu MiB, output %dx%d@%u", welcome.major,
 		welcome.minor, static_cast<unsigned long long>(welcome.region_size >> 20), welcome.output_width,
 		welcome.output_height, welcome.scale);
@@ -224,6 +225,24 @@ void HostLink::send_app_id(uint32_t id, const std::string &app_id)
 {
 	std::vector<uint8_t> out;
 	wire::encode(out, wire::SetAppId{id, app_id.substr(0, limits_.max_app_id_bytes)});
+	send(out);
+}
+
+void HostLink::send_fullscreen(uint32_t id, bool fullscreen)
+{
+	if (host_minor_ < 1)
+		return; // a 1.0 host knows no set-fullscreen; the app stays windowed
+	std::vector<uint8_t> out;
+	wire::encode(out, wire::SetFullscreen{id, fullscreen ? 1u : 0u});
+	send(out);
+}
+
+void HostLink::send_demands_attention(uint32_t id)
+{
+	if (host_minor_ < 1)
+		return; // a 1.0 host knows no demands-attention
+	std::vector<uint8_t> out;
+	wire::encode(out, wire::DemandsAttention{id});
 	send(out);
 }
 

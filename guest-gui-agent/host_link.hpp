@@ -39,6 +39,8 @@ public:
 	void send_unmap(uint32_t id);
 	void send_title(uint32_t id, const std::string &title);
 	void send_app_id(uint32_t id, const std::string &app_id);
+	void send_fullscreen(uint32_t id, bool fullscreen);
+	void send_demands_attention(uint32_t id);
 	void send_size_hints(uint32_t id, uint32_t min_w, uint32_t min_h, uint32_t max_w, uint32_t max_h);
 	void send_attach(uint32_t id, const RegionBuffer &buffer, uint32_t format, const std::vector<pixman_box32_t> &damage);
 
@@ -53,6 +55,7 @@ private:
 	std::string region_path_;
 	int pending_region_fd_ = -1;
 	bool welcomed_ = false;
+	uint16_t host_minor_ = 0; // set-fullscreen needs 1.1
 	wire::Limits limits_;
 	wire::Decoder decoder_;
 	wl_event_source *source_ = nullptr;

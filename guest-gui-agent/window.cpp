@@ -31,6 +31,10 @@ Window::Window(Agent &agent, uint32_t id, wlr_xdg_surface *surface, Window *pare
 		set_app_id_.connect(&xdg_->toplevel->events.set_app_id, [this](void *) {
 			agent_.send_app_id(id_, xdg_->toplevel->app_id ? xdg_->toplevel->app_id : "");
 		});
+		// Only forwarded: the host decides, and its configure tells the app.
+		request_fullscreen_.connect(&xdg_->toplevel->events.request_fullscreen, [this](void *) {
+			agent_.send_fullscreen(id_, xdg_->toplevel->requested.fullscreen);
+		});
 	}
 
 	send_create();

@@ -79,7 +79,7 @@ private:
 	pixman_region32_t unsent_damage_; // client damage the host has not been told of
 	int geometry_x_ = 0, geometry_y_ = 0; // where the window starts in the client's buffer
 	uint32_t last_min_w_ = 0, last_min_h_ = 0, last_max_w_ = 0, last_max_h_ = 0;
-	Listener map_, unmap_, commit_, destroy_, new_popup_, set_title_, set_app_id_;
+	Listener map_, unmap_, commit_, destroy_, new_popup_, set_title_, set_app_id_, request_fullscreen_;
 };
 
 } // namespace bulkhead::agent

@@ -2,6 +2,7 @@
 
 #include "bulkhead-domain-v1-client-protocol.h"
 #include "viewporter-client-protocol.h"
+#include "xdg-activation-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
 
@@ -69,6 +70,20 @@ void popup_done(void *data, xdg_popup *)
 }
 void popup_repositioned(void *, xdg_popup *, uint32_t) {}
 const xdg_popup_listener popup_listener = {popup_configure, popup_done, popup_repositioned};
+
+// A token asked for one window (by id: the window may be gone when it arrives).
+struct TokenRequest {
+	Daemon *daemon;
+	uint32_t window;
+};
+void token_done(void *data, xdg_activation_token_v1 *token, const char *name)
+{
+	auto *request = static_cast<TokenRequest *>(data);
+	request->daemon->handle_activation_token(request->window, name);
+	xdg_activation_token_v1_destroy(token);
+	delete request;
+}
+const xdg_activation_token_v1_listener token_listener = {token_done};
 
 void frame_done(void *data, wl_callback *callback, uint32_t time)
 {
@@ -228,6 +243,8 @@ void Daemon::handle_global(wl_registry *registry, uint32_t name, const char *int
 			wl_registry_bind(registry, name, &zxdg_decoration_manager_v1_interface, 1));
 	else if (i == wp_viewporter_interface.name)
 		viewporter_ = static_cast<wp_viewporter *>(wl_registry_bind(registry, name, &wp_viewporter_interface, 1));
+	else if (i == xdg_activation_v1_interface.name)
+		activation_ = static_cast<xdg_activation_v1 *>(wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1));
 	else if (i == bulkhead_domain_manager_v1_interface.name) {
 		domain_manager_ = static_cast<bulkhead_domain_manager_v1 *>(
 			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, std::min(version, 2u)));
@@ -446,6 +463,19 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 		} else if constexpr (std::is_same_v<T, SetCursor>) {
 			if (domain_manager_ && pointer_window_ == m.window)
 				bulkhead_domain_manager_v1_set_cursor_shape(domain_manager_, pointer_serial_, m.shape);
+		} else if constexpr (std::is_same_v<T, SetFullscreen>) {
+			// The compositor decides (per-domain permission); repeats are dropped
+			// here so a flood costs the compositor nothing.
+			Window &w = *windows_.at(m.window);
+			if (w.toplevel && w.wants_fullscreen != (m.fullscreen == 1)) {
+				w.wants_fullscreen = m.fullscreen == 1;
+				if (w.wants_fullscreen)
+					xdg_toplevel_set_fullscreen(w.toplevel, nullptr);
+				else
+					xdg_toplevel_unset_fullscreen(w.toplevel);
+			}
+		} else if constexpr (std::is_same_v<T, DemandsAttention>) {
+			ask_attention(*windows_.at(m.window));
 		} else if constexpr (std::is_same_v<T, Pong>) {
 			if (m.serial == ping_serial_)
 				ping_sent_.reset();
@@ -656,6 +686,8 @@ void Daemon::handle_toplevel_configure(Window *w, int32_t width, int32_t height,
 		default: break;
 		}
 	}
+	// Refused, or ended by the user (Escape held): the app may ask again.
+	w->wants_fullscreen = (c.flags & wire::configure_fullscreen) != 0;
 	send_message(c);
 }
 
@@ -711,9 +743,31 @@ void Daemon::handle_keymap(uint32_t format, int fd, uint32_t size)
 	close(fd);
 }
 
+void Daemon::ask_attention(Window &w)
+{
+	// A token with no input serial: the compositor never activates with it, it
+	// only marks the window urgent. Once per window until the user focuses it,
+	// so a flood costs the compositor nothing.
+	if (!activation_ || !w.toplevel || w.asked_attention)
+		return;
+	w.asked_attention = true;
+	xdg_activation_token_v1 *token = xdg_activation_v1_get_activation_token(activation_);
+	xdg_activation_token_v1_add_listener(token, &token_listener, new TokenRequest{this, w.id});
+	xdg_activation_token_v1_set_surface(token, w.surface);
+	xdg_activation_token_v1_commit(token);
+}
+
+void Daemon::handle_activation_token(uint32_t window, const char *token)
+{
+	auto it = windows_.find(window);
+	if (it != windows_.end() && activation_)
+		xdg_activation_v1_activate(activation_, token, it->second->surface);
+}
+
 void Daemon::handle_keyboard_enter(wl_surface *surface)
 {
 	if (Window *w = window_for(surface)) {
+		w->asked_attention = false;
 		keyboard_window_ = w->id;
 		send_message(wire::KeyboardEnter{w->id});
 	}

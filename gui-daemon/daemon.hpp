@@ -23,6 +23,7 @@
 struct xdg_wm_base;
 struct xdg_surface;
 struct xdg_toplevel;
+struct xdg_activation_v1;
 struct xdg_popup;
 struct zxdg_decoration_manager_v1;
 struct bulkhead_domain_manager_v1;
@@ -57,6 +58,8 @@ struct Window {
 	uint32_t pending_serial = 0; // configure to ack with the next commit
 	bool ack_pending = false;
 	bool mapped = false;
+	bool wants_fullscreen = false; // the guest's last request, forwarded only when it changes
+	bool asked_attention = false;  // forwarded once until the user focuses the window
 	std::string title, app_id;
 	std::optional<wire::Attach> pending_attach; // waiting for the initial configure
 	wl_callback *frame = nullptr;
@@ -86,6 +89,7 @@ public:
 	void handle_toplevel_configure(Window *w, int32_t width, int32_t height, wl_array *states);
 	void handle_toplevel_close(Window *w);
 	void handle_popup_done(Window *w);
+	void handle_activation_token(uint32_t window, const char *token);
 	void handle_frame_done(Window *w, uint32_t time);
 	void handle_buffer_release(wl_buffer *buffer, BufferRecord *record);
 	void handle_keymap(uint32_t format, int fd, uint32_t size);
@@ -128,6 +132,7 @@ private:
 	}
 	void end(const std::string &why);
 	Window *window_for(wl_surface *surface);
+	void ask_attention(Window &w);
 
 	Options options_;
 	wl_display *display_ = nullptr;
@@ -140,6 +145,7 @@ private:
 	zxdg_decoration_manager_v1 *decorations_ = nullptr;
 	bulkhead_domain_manager_v1 *domain_manager_ = nullptr;
 	wp_viewporter *viewporter_ = nullptr;
+	xdg_activation_v1 *activation_ = nullptr;
 	wl_shm_pool *pool_ = nullptr;
 
 	int guest_fd_ = -1;

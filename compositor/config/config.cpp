@@ -48,7 +48,8 @@ std::vector<Keybinding> default_bindings()
 	std::vector<Keybinding> out;
 	for (const auto &[combo, action] : {std::pair{"Super+Return", Action::Terminal},
 		     std::pair{"Super+Shift+Q", Action::Close}, std::pair{"Super+Shift+E", Action::Exit},
-		     std::pair{"Super+Shift+B", Action::DisposableBrowser}}) {
+		     std::pair{"Super+Shift+B", Action::DisposableBrowser},
+		     std::pair{"Super+Escape", Action::ReleasePointer}}) {
 		std::string error;
 		Keybinding b = *parse_key_combo(combo, &error);
 		b.action = action;
@@ -274,6 +275,8 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 			b.action = Action::Exit;
 		else if (action == "disposable-browser")
 			b.action = Action::DisposableBrowser;
+		else if (action == "release-pointer")
+			b.action = Action::ReleasePointer;
 		else if (action == "none")
 			remove = true;
 		else if (action.rfind("exec ", 0) == 0 && !trim(action.substr(5)).empty()) {
@@ -281,7 +284,7 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 			b.command = trim(action.substr(5));
 		} else
 			r.fail(node, path, "unknown action '" + action +
-				"' (use terminal, close, exit, disposable-browser, none or \"exec COMMAND\")");
+				"' (use terminal, close, exit, disposable-browser, release-pointer, none or \"exec COMMAND\")");
 		std::erase_if(bindings, [&](const Keybinding &o) { return o.modifiers == b.modifiers && o.keysym == b.keysym; });
 		if (!remove)
 			bindings.push_back(b);
@@ -312,7 +315,7 @@ bool valid_domain_name(const std::string &name)
 DomainConfig read_domain(const Reader &r, const toml::table &t, const std::string &path, const Theme &theme)
 {
 	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib", "role",
-		"open_command"});
+		"open_command", "allow_fullscreen"});
 	DomainConfig d;
 	const toml::node *name = t.get("name");
 	if (!name)
@@ -367,6 +370,8 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 		if (d.open_command.empty())
 			r.fail(*n, join(path, "open_command"), "must be a command, e.g. \"xdg-open\"");
 	}
+	if (const auto *n = t.get("allow_fullscreen"))
+		d.allow_fullscreen = r.boolean(*n, join(path, "allow_fullscreen"));
 	return d;
 }
 

@@ -46,6 +46,7 @@ struct Theme {
 	std::string name;
 	int border_width = 4;   // pixels, 1..64
 	int title_height = 24;  // pixels, 8..128
+	int urgent_width = 6;   // pixels, 1..64: extra border of a window that asked for attention
 	std::string font = "DejaVu Sans Bold 10"; // a Pango font description
 	Colour background;      // desktop background
 	LabelStyle dom0;        // native host windows
@@ -84,7 +85,7 @@ enum Modifier : uint32_t {
 	ModMod5 = 128,
 };
 
-enum class Action { Spawn, Terminal, Close, Exit, DisposableBrowser };
+enum class Action { Spawn, Terminal, Close, Exit, DisposableBrowser, ReleasePointer };
 
 struct Keybinding {
 	uint32_t modifiers = 0; // WLR_MODIFIER_* bit mask (same values as wlroots)
@@ -110,6 +111,7 @@ struct DomainConfig {
 	// itself; disposables (dispN) are made from it on demand.
 	std::string role = "app";
 	std::string open_command = "xdg-open"; // local: the guest's file handler, run as COMMAND FILE
+	bool allow_fullscreen = false;      // its windows may go full screen (a label strip stays)
 };
 
 // Disposable VMs: which template, what the browser shortcut runs, the pool of

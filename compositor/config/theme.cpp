@@ -120,11 +120,13 @@ Theme parse_theme(const std::string &text, const std::filesystem::path &path_for
 	theme.background = r.colour(required(root, "background", "background"), "background");
 	if (const auto *n = root.get("frame")) {
 		const toml::table &frame = r.table(*n, "frame");
-		r.only_keys(frame, "frame", {"border_width", "title_height", "font"});
+		r.only_keys(frame, "frame", {"border_width", "title_height", "urgent_width", "font"});
 		if (const auto *v = frame.get("border_width"))
 			theme.border_width = static_cast<int>(r.integer(*v, "frame.border_width", 1, 64));
 		if (const auto *v = frame.get("title_height"))
 			theme.title_height = static_cast<int>(r.integer(*v, "frame.title_height", 8, 128));
+		if (const auto *v = frame.get("urgent_width"))
+			theme.urgent_width = static_cast<int>(r.integer(*v, "frame.urgent_width", 1, 64));
 		if (const auto *v = frame.get("font")) {
 			theme.font = r.string(*v, "frame.font");
 			if (theme.font.empty())

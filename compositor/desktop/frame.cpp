@@ -27,6 +27,32 @@ void Frame::set_content_size(int width, int height)
 		return;
 	width_ = width;
 	height_ = height;
+	layout();
+}
+
+void Frame::set_fullscreen(bool on)
+{
+	metrics_.border = on ? 0 : theme_.border_width;
+	layout();
+}
+
+void Frame::set_urgent(bool on)
+{
+	if (on == urgent_)
+		return;
+	urgent_ = on;
+	for (std::size_t i = 0; i < urgent_marks_.size(); ++i) {
+		if (urgent_marks_[i])
+			wlr_scene_node_destroy(&urgent_marks_[i]->node);
+		const Colour &colour = i < 4 ? style_.focused.border : style_.focused.title_text;
+		urgent_marks_[i] = on ? compat::scene_rect_create(tree_, 0, 0, colour) : nullptr;
+	}
+	layout();
+}
+
+void Frame::layout()
+{
+	const int width = width_, height = height_;
 	const int b = metrics_.border, t = metrics_.title;
 	const int outer_w = width + 2 * b, outer_h = height + t + 2 * b;
 
@@ -41,7 +67,27 @@ void Frame::set_content_size(int width, int height)
 
 	wlr_scene_rect_set_size(title_background_, width, t);
 	wlr_scene_node_set_position(&title_background_->node, b, b);
+	if (urgent_) {
+		// Drawn over the content's edge, so an urgent window's frame is thicker
+		// than any other without moving its content or touching the title.
+		const int u = std::max(1, std::min({theme_.urgent_width, width / 4, height / 4}));
+		const int line = std::max(1, u / 3);
+		const Rect c{b, b + t, width, height};
+		const Rect in{c.x + u, c.y + u, c.width - 2 * u, c.height - 2 * u};
+		const std::array<Rect, 8> bands = {
+			Rect{c.x, c.y, c.width, u}, Rect{c.x, c.y + c.height - u, c.width, u}, Rect{c.x, c.y, u, c.height},
+			Rect{c.x + c.width - u, c.y, u, c.height},
+			Rect{in.x, in.y, in.width, line}, Rect{in.x, in.y + in.height - line, in.width, line},
+			Rect{in.x, in.y, line, in.height}, Rect{in.x + in.width - line, in.y, line, in.height}};
+		for (std::size_t i = 0; i < bands.size(); ++i) {
+			wlr_scene_rect_set_size(urgent_marks_[i], std::max(0, bands[i].width), std::max(0, bands[i].height));
+			wlr_scene_node_set_position(&urgent_marks_[i]->node, bands[i].x, bands[i].y);
+		}
+	}
 	update_text();
+	for (auto *mark : urgent_marks_)
+		if (mark)
+			wlr_scene_node_raise_to_top(&mark->node);
 }
 
 void Frame::set_focused(bool focused)

@@ -29,6 +29,13 @@ public:
 	// X-ray: the content tinted with the label colour and the domain's name
 	// drawn large over it, so a window faked inside a VM's pixels shows whose it is.
 	void set_xray(bool on, const std::string &domain);
+	// Full screen keeps only the title bar, as a strip along the top: no side
+	// borders, but the label colour and the [name] stay visible.
+	void set_fullscreen(bool on);
+	// A window that asked for attention without the right to take focus: a
+	// thicker border in the label's urgent colour until the user focuses it.
+	void set_urgent(bool on);
+	bool urgent() const { return urgent_; }
 
 	const FrameMetrics &metrics() const { return metrics_; }
 	const FrameColours &colours() const { return focused_ ? style_.focused : style_.unfocused; }
@@ -36,6 +43,7 @@ public:
 private:
 	void update_colours();
 	void update_text();
+	void layout();
 
 	const Theme &theme_;
 	LabelStyle style_;
@@ -50,6 +58,10 @@ private:
 	int width_ = 0, height_ = 0;
 	float scale_ = 1.0f;
 	bool focused_ = false;
+	bool urgent_ = false;
+	// Urgent only: four bands in the label colour widening the border inwards,
+	// each edged with a line in the title text's contrast colour.
+	std::array<wlr_scene_rect *, 8> urgent_marks_{};
 };
 
 } // namespace bulkhead

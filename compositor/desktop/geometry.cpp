@@ -18,6 +18,26 @@ Rect Rect::intersection(const Rect &o) const
 	return {x1, y1, x2 - x1, y2 - y1};
 }
 
+std::vector<Rect> subtract(const Rect &a, const Rect &b)
+{
+	const Rect cut = a.intersection(b);
+	if (a.empty())
+		return {};
+	if (cut.empty())
+		return {a};
+	std::vector<Rect> out;
+	const Rect pieces[] = {
+		{a.x, a.y, a.width, cut.y - a.y},                                  // above
+		{a.x, cut.y + cut.height, a.width, a.y + a.height - cut.y - cut.height}, // below
+		{a.x, cut.y, cut.x - a.x, cut.height},                             // left
+		{cut.x + cut.width, cut.y, a.x + a.width - cut.x - cut.width, cut.height}, // right
+	};
+	for (const Rect &p : pieces)
+		if (!p.empty())
+			out.push_back(p);
+	return out;
+}
+
 Rect FrameMetrics::outer(const Rect &content) const
 {
 	return {content.x - border, content.y - title - border, content.width + 2 * border,

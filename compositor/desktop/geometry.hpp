@@ -19,6 +19,10 @@ struct Rect {
 	bool operator==(const Rect &) const = default;
 };
 
+// a minus b: up to four disjoint rectangles (none when b covers a). The frame
+// of a window is subtract(outer, content).
+std::vector<Rect> subtract(const Rect &a, const Rect &b);
+
 // Edges as in xdg_toplevel.resize_edge: bit mask of these.
 enum Edge : uint32_t { EdgeNone = 0, EdgeTop = 1, EdgeBottom = 2, EdgeLeft = 4, EdgeRight = 8 };
 

@@ -89,7 +89,9 @@ void View::handle_map()
 	width_ = geometry.width;
 	height_ = geometry.height;
 	frame_->set_content_size(width_, height_);
-	if (!placed_)
+	if (fullscreen_)
+		fill_output();
+	else if (!placed_)
 		place_initially();
 	mapped_ = true;
 	wlr_scene_node_set_enabled(compat::node(tree_), true);
@@ -162,6 +164,8 @@ void View::handle_commit()
 
 void View::move_to(int outer_x, int outer_y)
 {
+	if (fullscreen_)
+		return; // it fills its output until it leaves full screen
 	const Rect frame = frame_->metrics().outer({0, 0, width_, height_});
 	const wlr_box area = server_.usable_area_at(outer_x + frame.width / 2.0, outer_y + frame.height / 2.0);
 	const Point p = clamp_frame_position({outer_x, outer_y, frame.width, frame.height},
@@ -195,6 +199,8 @@ void View::end_resize()
 void View::set_focused(bool focused)
 {
 	focused_ = focused;
+	if (focused)
+		set_urgent(false);
 	frame_->set_focused(focused);
 	compat::toplevel_set_activated(toplevel_, focused);
 }
@@ -268,10 +274,75 @@ void View::handle_request_maximize()
 
 void View::handle_request_fullscreen()
 {
-	// Full screen would hide the trusted frame; per-domain permission comes with
-	// the trusted-path rules. The client still gets the configure it waits for.
+	set_fullscreen(toplevel_->requested.fullscreen);
+	// The client gets the configure it waits for, granted or not.
 	if (toplevel_->base->added)
 		compat::xdg_schedule_configure(toplevel_->base);
+}
+
+bool View::may_fullscreen() const
+{
+	const Domain *domain = server_.domains().domain_of(client());
+	return !domain || domain->config().allow_fullscreen;
+}
+
+void View::set_fullscreen(bool on)
+{
+	if (on == fullscreen_)
+		return;
+	if (on && !may_fullscreen()) {
+		// Once a second at most: a client may ask again and again.
+		const int64_t now = monotonic_ms();
+		if (now - last_refusal_log_ >= 1000) {
+			wlr_log(WLR_INFO, "view fullscreen refused %s: domain %s has no allow_fullscreen (%d more refused since)",
+				describe().c_str(), domain_.c_str(), refusals_unlogged_);
+			last_refusal_log_ = now;
+			refusals_unlogged_ = 0;
+		} else {
+			++refusals_unlogged_;
+		}
+		return;
+	}
+	if (on) {
+		windowed_geometry_ = {x_, y_, width_, height_};
+		fullscreen_ = true;
+		frame_->set_fullscreen(true);
+		fill_output(); // in its place in the stack: no window raises itself
+	} else {
+		fullscreen_ = false;
+		frame_->set_fullscreen(false);
+		if (windowed_geometry_.width > 0) {
+			move_to(windowed_geometry_.x, windowed_geometry_.y);
+			request_size(windowed_geometry_.width, windowed_geometry_.height);
+		} else {
+			// Full screen from its first frame: the client picks its own size.
+			move_to(x_ + 40, y_ + 40);
+			compat::toplevel_set_size(toplevel_, 0, 0);
+		}
+	}
+	compat::toplevel_set_fullscreen(toplevel_, on);
+	wlr_log(WLR_INFO, "view fullscreen %s id=%u outer=%s", on ? "on" : "off", id_, rect_text(outer()).c_str());
+}
+
+void View::fill_output()
+{
+	// Only the label strip (the title bar) and the content: the strip stays on
+	// screen with the domain's colour and [name] while the window is full screen.
+	placed_ = true;
+	const Rect o = outer();
+	const wlr_box area = server_.usable_area_at(o.x + o.width / 2.0, o.y + o.height / 2.0);
+	x_ = area.x;
+	y_ = area.y;
+	wlr_scene_node_set_position(compat::node(tree_), x_, y_);
+	compat::toplevel_set_size(toplevel_, area.width, std::max(1, area.height - frame_->metrics().title));
+}
+
+void View::set_urgent(bool on)
+{
+	if (on == frame_->urgent() || (on && focused_))
+		return;
+	frame_->set_urgent(on);
+	wlr_log(WLR_INFO, "view urgent %s id=%u", on ? "on" : "off", id_);
 }
 
 void View::handle_set_title()

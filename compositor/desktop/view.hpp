@@ -43,6 +43,12 @@ public:
 	void raise();
 	void set_xray(bool on);
 	bool is_vm() const { return domain_ != "dom0"; }
+	// Full screen, if the domain may (host windows always may); leaving is always allowed.
+	void set_fullscreen(bool on);
+	bool fullscreen() const { return fullscreen_; }
+	// Asked for attention without the right to take focus; cleared by focus.
+	void set_urgent(bool on);
+	bool urgent() const { return frame_->urgent(); }
 	void stack_below(View *other);
 	void close();
 
@@ -64,6 +70,8 @@ private:
 	void handle_set_title();
 	void update_title();
 	void place_initially();
+	bool may_fullscreen() const;
+	void fill_output();
 
 	Server &server_;
 	wlr_xdg_toplevel *toplevel_;
@@ -81,6 +89,10 @@ private:
 	int resize_anchor_x_ = 0, resize_anchor_y_ = 0; // fixed right/bottom content edge
 	Rect saved_geometry_{};       // before maximize
 	bool maximized_ = false;
+	bool fullscreen_ = false;
+	Rect windowed_geometry_{};    // outer x, y and content size before full screen
+	int64_t last_refusal_log_ = -1000000; // ms; refusals are logged once a second at most
+	int refusals_unlogged_ = 0;
 
 	Listener map_, unmap_, commit_, destroy_;
 	Listener request_move_, request_resize_, request_maximize_, request_fullscreen_, set_title_;

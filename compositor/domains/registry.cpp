@@ -13,7 +13,10 @@ namespace {
 // What a gui-daemon may bind: enough to show windows and take input. Not the
 // clipboard (crossing domains only through the secure gestures), not
 // screencopy (one VM must never read another's pixels), nothing that could
-// inject input or manage other windows.
+// inject input or manage other windows, and not pointer constraints (a VM
+// must never hold the pointer). xdg-activation only because the daemon
+// forwards a guest's demands-attention with it; the compositor never gives a
+// VM window focus that way, it only marks the window urgent.
 constexpr std::string_view domain_globals[] = {
 	"wl_compositor",
 	"wl_subcompositor",
@@ -25,6 +28,7 @@ constexpr std::string_view domain_globals[] = {
 	"zxdg_output_manager_v1",
 	"wp_viewporter",
 	"wp_presentation",
+	"xdg_activation_v1",
 	"bulkhead_domain_manager_v1",
 };
 

@@ -2,6 +2,8 @@
 
 #include "compat.hpp"
 #include "config/config.hpp"
+#include "input/activation.hpp"
+#include "input/fullscreen_escape.hpp"
 #include "input/seat.hpp"
 #include "server.hpp"
 
@@ -49,24 +51,21 @@ void Keyboard::handle_key(void *data)
 	auto *event = static_cast<compat::KeyboardKeyEvent *>(data);
 	const uint32_t keycode = event->keycode + 8; // evdev to xkb
 
-	// The X-ray key works while held; neither its press nor its release reaches a client.
-	{
-		const xkb_keysym_t *syms = nullptr;
-		const xkb_layout_index_t layout = xkb_state_key_get_layout(keyboard_->xkb_state, keycode);
-		const int n = xkb_keymap_key_get_syms_by_level(keyboard_->keymap, keycode, layout, 0, &syms);
-		for (int i = 0; i < n; ++i)
-			if (syms[i] == seat_.server().config().xray_keysym) {
-				seat_.server().set_xray(event->state == WL_KEYBOARD_KEY_STATE_PRESSED);
-				return;
-			}
-	}
+	// Bindings match the unshifted keysym of the first level, so Super+Shift+q
+	// is written with the letter, not with 'Q'.
+	const xkb_keysym_t *syms = nullptr;
+	const xkb_layout_index_t layout = xkb_state_key_get_layout(keyboard_->xkb_state, keycode);
+	const int n = xkb_keymap_key_get_syms_by_level(keyboard_->keymap, keycode, layout, 0, &syms);
+	const bool pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
 
-	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
-		// Bindings match the unshifted keysym of the first level, so Super+Shift+q
-		// is written with the letter, not with 'Q'.
-		const xkb_keysym_t *syms = nullptr;
-		const xkb_layout_index_t layout = xkb_state_key_get_layout(keyboard_->xkb_state, keycode);
-		const int n = xkb_keymap_key_get_syms_by_level(keyboard_->keymap, keycode, layout, 0, &syms);
+	// The X-ray key works while held; neither its press nor its release reaches a client.
+	for (int i = 0; i < n; ++i)
+		if (syms[i] == seat_.server().config().xray_keysym) {
+			seat_.server().set_xray(pressed);
+			return;
+		}
+
+	if (pressed) {
 		const uint32_t modifiers = wlr_keyboard_get_modifiers(keyboard_);
 		for (int i = 0; i < n; ++i) {
 			if (seat_.handle_binding(modifiers, syms[i])) {
@@ -77,9 +76,15 @@ void Keyboard::handle_key(void *data)
 	} else if (consumed_keys_.erase(event->keycode)) {
 		return;
 	}
+	if (seat_.fullscreen_escape().handle_key(event->keycode, n > 0 ? syms[0] : XKB_KEY_NoSymbol, pressed))
+		return;
 
 	wlr_seat_set_keyboard(seat_.wlr(), device_);
 	wlr_seat_keyboard_notify_key(seat_.wlr(), event->time_msec, event->keycode, event->state);
+	if (pressed) {
+		wlr_seat_client *focused = seat_.wlr()->keyboard_state.focused_client;
+		seat_.activation().note_input(focused ? focused->client : nullptr);
+	}
 }
 
 void Keyboard::handle_modifiers()

@@ -2,8 +2,11 @@
 
 #include "compat.hpp"
 #include "desktop/view.hpp"
+#include "input/activation.hpp"
+#include "input/fullscreen_escape.hpp"
 #include "input/keyboard.hpp"
 #include "domains/disposables.hpp"
+#include "input/pointer_constraints.hpp"
 #include "server.hpp"
 
 #include <algorithm>
@@ -19,6 +22,9 @@ Seat::Seat(Server &server)
 	: server_(server), seat_(wlr_seat_create(server.display(), "seat0")), cursor_(wlr_cursor_create()),
 	  xcursor_manager_(wlr_xcursor_manager_create(nullptr, 24))
 {
+	activation_ = std::make_unique<Activation>(server_);
+	fullscreen_escape_ = std::make_unique<FullscreenEscape>(*this);
+	constraints_ = std::make_unique<PointerConstraints>(*this);
 	wlr_cursor_attach_output_layout(cursor_, server_.output_layout());
 	wlr_xcursor_manager_load(xcursor_manager_, 1);
 
@@ -40,6 +46,9 @@ Seat::~Seat()
 {
 	keyboards_.clear();
 	pointer_destroy_listeners_.clear();
+	constraints_.reset();
+	fullscreen_escape_.reset();
+	activation_.reset();
 	// Leave the cursor's signals before the cursor goes.
 	for (Listener *l : {&cursor_motion_, &cursor_motion_absolute_, &cursor_button_, &cursor_axis_, &cursor_frame_})
 		l->disconnect();
@@ -101,6 +110,7 @@ void Seat::focus_view(View *view)
 	focused_ = view;
 	if (!view) {
 		wlr_seat_keyboard_notify_clear_focus(seat_);
+		constraints_->update();
 		return;
 	}
 	view->raise();
@@ -110,6 +120,7 @@ void Seat::focus_view(View *view)
 			&kb->modifiers);
 	else
 		wlr_seat_keyboard_notify_enter(seat_, view->surface(), nullptr, 0, nullptr);
+	constraints_->update();
 	wlr_log(WLR_INFO, "view focus id=%u", view->id());
 }
 
@@ -136,6 +147,7 @@ void Seat::handle_view_unmapped(View *view)
 	focused_->set_focused(false);
 	focused_ = nullptr;
 	wlr_seat_keyboard_notify_clear_focus(seat_);
+	constraints_->update();
 	// Focus passes to the next window down, as the user would expect after a close.
 	for (const auto &other : server_.views())
 		if (other.get() != view && other->mapped()) {
@@ -148,8 +160,10 @@ void Seat::handle_view_destroyed(View *view)
 {
 	if (grab_view_ == view)
 		end_grab();
-	if (focused_ == view)
+	if (focused_ == view) {
 		focused_ = nullptr;
+		constraints_->update();
+	}
 }
 
 void Seat::begin_move(View *view)
@@ -221,19 +235,28 @@ void Seat::process_motion(uint32_t time_msec)
 	} else {
 		wlr_seat_pointer_clear_focus(seat_);
 	}
+	constraints_->update();
 }
 
 void Seat::handle_cursor_motion(void *data)
 {
 	auto *event = static_cast<compat::PointerMotionEvent *>(data);
-	wlr_cursor_move(cursor_, event->device, event->delta_x, event->delta_y);
+	double dx = event->delta_x, dy = event->delta_y;
+	if (mode_ == Mode::Passthrough && !constraints_->constrain(dx, dy))
+		return;
+	wlr_cursor_move(cursor_, event->device, dx, dy);
 	process_motion(event->time_msec);
 }
 
 void Seat::handle_cursor_motion_absolute(void *data)
 {
 	auto *event = static_cast<compat::PointerMotionAbsoluteEvent *>(data);
-	wlr_cursor_warp_absolute(cursor_, event->device, event->x, event->y);
+	double lx = 0, ly = 0;
+	wlr_cursor_absolute_to_layout_coords(cursor_, event->device, event->x, event->y, &lx, &ly);
+	double dx = lx - cursor_->x, dy = ly - cursor_->y;
+	if (mode_ == Mode::Passthrough && !constraints_->constrain(dx, dy))
+		return;
+	wlr_cursor_move(cursor_, event->device, dx, dy);
 	process_motion(event->time_msec);
 }
 
@@ -264,6 +287,7 @@ void Seat::handle_cursor_button(void *data)
 		focus_view(view); // click to focus: the only way a pointer moves focus
 	else if (mode_ == Mode::Passthrough)
 		focus_view(nullptr);
+	constraints_->handle_click(surface);
 
 	wlr_keyboard *kb = wlr_seat_get_keyboard(seat_);
 	const bool super = kb && (wlr_keyboard_get_modifiers(kb) & WLR_MODIFIER_LOGO);
@@ -287,6 +311,7 @@ void Seat::handle_cursor_button(void *data)
 		}
 	}
 	wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+	activation_->note_input(seat_->pointer_state.focused_client ? seat_->pointer_state.focused_client->client : nullptr);
 }
 
 void Seat::handle_cursor_axis(void *data)
@@ -375,6 +400,9 @@ void Seat::run_action(const Keybinding &binding)
 		break;
 	case Action::DisposableBrowser:
 		server_.disposables().open_browser();
+		break;
+	case Action::ReleasePointer:
+		constraints_->release();
 		break;
 	}
 }

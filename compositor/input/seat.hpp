@@ -16,6 +16,9 @@ namespace bulkhead {
 class Server;
 class View;
 class Keyboard;
+class Activation;
+class FullscreenEscape;
+class PointerConstraints;
 
 class Seat {
 public:
@@ -47,6 +50,9 @@ public:
 	// Keys the compositor owns; true when the key was consumed.
 	bool handle_binding(uint32_t modifiers, uint32_t raw_keysym);
 
+	Activation &activation() { return *activation_; }
+	FullscreenEscape &fullscreen_escape() { return *fullscreen_escape_; }
+
 private:
 	enum class Mode { Passthrough, Move, Resize };
 
@@ -73,6 +79,9 @@ private:
 	std::list<std::unique_ptr<Listener>> pointer_destroy_listeners_;
 	int pointers_ = 0;
 	View *focused_ = nullptr;
+	std::unique_ptr<Activation> activation_;
+	std::unique_ptr<FullscreenEscape> fullscreen_escape_;
+	std::unique_ptr<PointerConstraints> constraints_;
 
 	Mode mode_ = Mode::Passthrough;
 	View *grab_view_ = nullptr;

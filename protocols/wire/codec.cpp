@@ -27,6 +27,8 @@ const char *type_name(uint16_t type)
 	case Type::OpenFileBegin: return "open-file-begin";
 	case Type::OpenFileChunk: return "open-file-chunk";
 	case Type::OpenFileEnd: return "open-file-end";
+	case Type::SetFullscreen: return "set-fullscreen";
+	case Type::DemandsAttention: return "demands-attention";
 	case Type::Welcome: return "welcome";
 	case Type::BufferRelease: return "buffer-release";
 	case Type::FrameDone: return "frame-done";
@@ -177,6 +179,8 @@ void encode(std::vector<uint8_t> &out, const AckConfigure &m) { Writer(out, Type
 void encode(std::vector<uint8_t> &out, const OpenFileBegin &m) { Writer(out, Type::OpenFileBegin, 0).u64(m.size).bytes(m.name); }
 void encode(std::vector<uint8_t> &out, const OpenFileChunk &m) { Writer(out, Type::OpenFileChunk, 0).bytes(m.data); }
 void encode(std::vector<uint8_t> &out, const OpenFileEnd &) { Writer(out, Type::OpenFileEnd, 0); }
+void encode(std::vector<uint8_t> &out, const SetFullscreen &m) { Writer(out, Type::SetFullscreen, m.window).u32(m.fullscreen); }
+void encode(std::vector<uint8_t> &out, const DemandsAttention &m) { Writer(out, Type::DemandsAttention, m.window); }
 void encode(std::vector<uint8_t> &out, const Welcome &m)
 {
 	Writer(out, Type::Welcome, 0).u16(m.major).u16(m.minor).u64(m.region_size).i32(m.output_width).i32(m.output_height).u32(m.scale);

@@ -236,6 +236,8 @@ void encode(std::vector<uint8_t> &out, const AckConfigure &m);
 void encode(std::vector<uint8_t> &out, const OpenFileBegin &m);
 void encode(std::vector<uint8_t> &out, const OpenFileChunk &m);
 void encode(std::vector<uint8_t> &out, const OpenFileEnd &m);
+void encode(std::vector<uint8_t> &out, const SetFullscreen &m);
+void encode(std::vector<uint8_t> &out, const DemandsAttention &m);
 void encode(std::vector<uint8_t> &out, const Welcome &m);
 void encode(std::vector<uint8_t> &out, const BufferRelease &m);
 void encode(std::vector<uint8_t> &out, const FrameDone &m);

@@ -21,10 +21,11 @@ constexpr std::optional<std::size_t> fixed_size(uint16_t type)
 	case Type::Hello: return 12;
 	case Type::CreateWindow: return 12;
 	case Type::DestroyWindow: case Type::Map: case Type::Unmap: case Type::OpenFileEnd: return 0;
+	case Type::DemandsAttention: return 0;
 	case Type::SetTitle: case Type::SetAppId: case Type::OpenFileChunk: return 0;
 	case Type::SizeHints: return 16;
 	case Type::Attach: return 28;
-	case Type::SetCursor: case Type::Pong: case Type::AckConfigure: return 4;
+	case Type::SetCursor: case Type::Pong: case Type::AckConfigure: case Type::SetFullscreen: return 4;
 	case Type::ClipboardData: return 4;
 	case Type::OpenFileBegin: return 8;
 	case Type::Welcome: return 24;
@@ -69,6 +70,7 @@ constexpr bool about_window(uint16_t type)
 	switch (static_cast<Type>(type)) {
 	case Type::CreateWindow: case Type::DestroyWindow: case Type::Map: case Type::Unmap: case Type::SetTitle:
 	case Type::SetAppId: case Type::SizeHints: case Type::Attach: case Type::SetCursor: case Type::AckConfigure:
+	case Type::SetFullscreen: case Type::DemandsAttention:
 	case Type::BufferRelease: case Type::FrameDone: case Type::Configure: case Type::Close:
 	case Type::KeyboardEnter: case Type::KeyboardLeave: case Type::PointerEnter: case Type::PointerLeave:
 		return true;

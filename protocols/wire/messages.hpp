@@ -10,7 +10,7 @@
 namespace bulkhead::wire {
 
 constexpr uint16_t version_major = 1;
-constexpr uint16_t version_minor = 1;
+constexpr uint16_t version_minor = 1; // 1.1: set-fullscreen, demands-attention, disposables' apps and files
 
 constexpr std::size_t header_size = 12;
 
@@ -80,6 +80,8 @@ enum class Type : uint16_t {
 	OpenFileBegin = 14,
 	OpenFileChunk = 15,
 	OpenFileEnd = 16,
+	SetFullscreen = 17, // since 1.1
+	DemandsAttention = 18, // since 1.1
 	// 1.1
 	AppExited = 20,
 	ReturnFileBegin = 21,
@@ -174,6 +176,11 @@ struct AckConfigure { uint32_t window = 0, serial = 0; };
 struct OpenFileBegin { uint64_t size = 0; std::string name; };
 struct OpenFileChunk { std::string data; };
 struct OpenFileEnd {};
+// The guest app asks for (1) or leaves (0) full screen; the host decides.
+struct SetFullscreen { uint32_t window = 0; uint32_t fullscreen = 0; };
+// A guest app asked to be activated; the host only marks the window urgent.
+struct DemandsAttention { uint32_t window = 0; };
+
 // The app the host launched for `request` (launch, or file-begin with
 // file_open) exited with this status.
 struct AppExited { uint32_t request = 0; int32_t status = 0; };
@@ -182,8 +189,8 @@ struct AppExited { uint32_t request = 0; int32_t status = 0; };
 struct ReturnFileBegin { uint32_t request = 0; uint64_t size = 0; };
 
 using GuestMessage = std::variant<Hello, CreateWindow, DestroyWindow, Map, Unmap, SetTitle, SetAppId, SizeHints,
-	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd, AppExited,
-	ReturnFileBegin>;
+	Attach, SetCursor, ClipboardData, Pong, AckConfigure, OpenFileBegin, OpenFileChunk, OpenFileEnd, SetFullscreen,
+	DemandsAttention, AppExited, ReturnFileBegin>;
 
 // Host -> guest payloads.
 struct Welcome {

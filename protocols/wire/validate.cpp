@@ -312,7 +312,10 @@ Result<GuestMessage> GuestSession::check(const UntrustedMessage &m)
 		return error(Rule::NoSuchWindow, name + " for " + win(untrusted_window) + ", which does not exist");
 	}
 
-	// 5. The payload.
+	// 5. The payload; the types new in 1.1 only from a guest that negotiated it.
+	if (untrusted_type >= static_cast<uint16_t>(Type::SetFullscreen) && minor_ < 1)
+		return error(Rule::UnknownType, name + " from a guest that negotiated version 1." + std::to_string(minor_) +
+			"; it is new in 1.1");
 	Reader r(m.payload_);
 	switch (type) {
 	case Type::Hello: {
@@ -510,6 +513,19 @@ Result<GuestMessage> GuestSession::check(const UntrustedMessage &m)
 			return error(Rule::FileTooLarge, "return-file-begin of " + std::to_string(b.size) +
 				" bytes; the limit is " + std::to_string(limits_.max_file_bytes));
 		return GuestMessage(b);
+	}
+	case Type::SetFullscreen:
+	case Type::DemandsAttention: {
+		// About toplevels only.
+		if (windows_.at(untrusted_window).parent)
+			return error(Rule::BadWindowId, name + " for " + win(untrusted_window) + ", which is a popup");
+		if (type == Type::DemandsAttention)
+			return GuestMessage(DemandsAttention{untrusted_window});
+		const uint32_t fullscreen = r.u32();
+		if (fullscreen > 1)
+			return error(Rule::BadValue, "set-fullscreen for " + win(untrusted_window) + " with value " +
+				std::to_string(fullscreen) + "; it is 0 or 1");
+		return GuestMessage(SetFullscreen{untrusted_window, fullscreen});
 	}
 	default:
 		break;

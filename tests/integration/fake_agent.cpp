@@ -110,4 +110,20 @@ void FakeAgent::show_window(uint32_t argb, uint32_t id, uint32_t w, uint32_t h, 
 	send_message(wire::Map{id});
 }
 
+void FakeAgent::show_popup(uint32_t argb, uint32_t id, uint32_t parent, int32_t x, int32_t y, uint32_t w, uint32_t h)
+{
+	constexpr uint64_t offset = 1 << 20;
+	send_message(wire::CreateWindow{id, parent, x, y});
+	for (uint32_t i = 0; i < w * h; ++i)
+		region_[offset / 4 + i] = argb;
+	wire::Attach a;
+	a.window = id;
+	a.offset = offset;
+	a.width = w;
+	a.height = h;
+	a.stride = w * 4;
+	send_message(a);
+	send_message(wire::Map{id});
+}
+
 } // namespace harness

@@ -34,6 +34,9 @@ public:
 	uint32_t *region() const { return region_; }
 	// A toplevel window `id` of w x h in one colour at offset 0, titled, mapped.
 	void show_window(uint32_t argb, uint32_t id = 1, uint32_t w = 64, uint32_t h = 48, const std::string &title = "fake");
+	// A popup `id` of `parent` at (x, y) from it, w x h in one colour, its
+	// pixels at 1 MiB into the region (clear of show_window's), mapped.
+	void show_popup(uint32_t argb, uint32_t id, uint32_t parent, int32_t x, int32_t y, uint32_t w, uint32_t h);
 
 private:
 	std::string path_;

@@ -212,15 +212,18 @@ TEST_CASE("only gui-daemons see the domain protocol, and they see nothing that r
 	REQUIRE(offers);
 	const std::string seen = (*offers)[1] + " ";
 	CHECK_THAT(seen, Catch::Contains(" bulkhead_domain_manager_v1 ") && Catch::Contains(" xdg_wm_base ") &&
+		Catch::Contains(" xdg_activation_v1 ") &&
 		Catch::Contains(" wl_shm "));
 	for (const char *hidden : {"zwlr_screencopy_manager_v1", "wl_data_device_manager", "zwp_primary_selection_device_manager_v1",
-		     "bulkhead_test_manager_v1", "zxdg_output_manager_v1 zxdg_output_manager_v1"})
+		     "bulkhead_test_manager_v1", "zxdg_output_manager_v1 zxdg_output_manager_v1",
+		     "zwp_pointer_constraints_v1"})
 		CHECK_THAT(seen, !Catch::Contains(std::string(" ") + hidden + " "));
 
 	// A host client sees the desktop's globals but not the domain protocol.
 	auto r = run({env_or("BULKHEAD_INJECT", "bulkhead-inject"), "globals"}, c.client_env());
 	REQUIRE(r.status == 0);
 	CHECK_THAT(r.output, Catch::Contains("zwlr_screencopy_manager_v1\n"));
+	CHECK_THAT(r.output, Catch::Contains("zwp_pointer_constraints_v1\n") && Catch::Contains("xdg_activation_v1\n"));
 	CHECK_THAT(r.output, !Catch::Contains("bulkhead_domain_manager_v1"));
 }
 

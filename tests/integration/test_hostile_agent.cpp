@@ -206,6 +206,36 @@ std::vector<Attack> attacks()
 			a.send_message(wire::OpenFileChunk{"MZ\x90"});
 			a.send_message(wire::OpenFileEnd{});
 		}});
+	// Full screen, popups over other domains.
+	list.push_back({"full screen asked by a domain that may not", O::Sanitised,
+		"view fullscreen refused id=\\d+ domain=evil",
+		[](FakeAgent &a) { a.send_message(wire::SetFullscreen{1, 1}); }});
+	list.push_back({"full screen asked for 20000 times", O::Sanitised, "view fullscreen refused id=\\d+ domain=evil", [](FakeAgent &a) {
+		std::vector<uint8_t> burst;
+		for (int i = 0; i < 20000; ++i)
+			wire::encode(burst, wire::SetFullscreen{1, static_cast<uint32_t>(i % 2 == 0)});
+		a.send(burst);
+	}});
+	ended("full screen with a value other than 0 or 1", "rule bad-value", [](FakeAgent &a) { a.send_message(wire::SetFullscreen{1, 2}); });
+	ended("full screen for a popup", "rule bad-window-id", [](FakeAgent &a) {
+		a.send_message(wire::CreateWindow{2, 1, 5, 5});
+		a.send_message(wire::SetFullscreen{2, 1});
+	});
+	ended("full screen for a window never created", "rule no-such-window", [](FakeAgent &a) { a.send_message(wire::SetFullscreen{9, 1}); });
+	list.push_back({"attention demanded 20000 times: one urgent frame, no focus", O::Sanitised,
+		"activation refused id=\\d+ domain=evil[^\\n]*never takes focus", [](FakeAgent &a) {
+			std::vector<uint8_t> burst;
+			for (int i = 0; i < 20000; ++i)
+				wire::encode(burst, wire::DemandsAttention{1});
+			a.send(burst);
+		}});
+	ended("attention demanded for a popup", "rule bad-window-id", [](FakeAgent &a) {
+		a.send_message(wire::CreateWindow{2, 1, 5, 5});
+		a.send_message(wire::DemandsAttention{2});
+	});
+	list.push_back({"a screen-sized popup over the honest domain's frame", O::Sanitised,
+		"popup of view id=\\d+ dismissed: 1280x720",
+		[](FakeAgent &a) { a.show_popup(0xff00ff00, 2, 1, 0, 0, 1280, 720); }});
 	list.push_back({"flooding at full speed", O::Harmless, "", [](FakeAgent &a) {
 		std::vector<uint8_t> burst;
 		for (int i = 0; i < 20000; ++i)

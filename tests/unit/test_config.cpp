@@ -79,9 +79,11 @@ TEST_CASE("an empty config gives the defaults", "[config]")
 	CHECK(cfg.keyboard.repeat_delay == 600);
 	CHECK(cfg.outputs.empty());
 	CHECK(cfg.domains.empty());
-	CHECK(cfg.bindings.size() == 4);
+	CHECK(cfg.bindings.size() == 5);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Terminal);
+	REQUIRE(find(cfg, "Super+Escape"));
+	CHECK(find(cfg, "Super+Escape")->action == Action::ReleasePointer);
 	REQUIRE(find(cfg, "Super+Shift+q"));
 	CHECK(find(cfg, "Super+Shift+q")->action == Action::Close);
 	REQUIRE(find(cfg, "Super+Shift+e"));
@@ -101,7 +103,7 @@ TEST_CASE("a missing default config file gives the defaults and the default them
 	const Config cfg = load_config(dir.path() / "bulkhead" / "config.toml", false);
 	CHECK(cfg.path.empty());
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 4);
+	CHECK(cfg.bindings.size() == 5);
 	CHECK(cfg.theme.label("red")->focused.border.to_string() == "#cc0000");
 }
 
@@ -158,7 +160,7 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK_FALSE(cfg.outputs[2].x);
 	CHECK(cfg.outputs[2].scale == 2.0);
 
-	CHECK(cfg.bindings.size() == 6);
+	CHECK(cfg.bindings.size() == 7);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Return")->command == "foot --title main");
@@ -179,7 +181,9 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK(cfg.domains[0].backend == "local");
 	CHECK(cfg.domains[0].autostart == std::vector<std::string>{"foot"});
 	CHECK(cfg.domains[0].shared_memory_mib == 128);
+	CHECK(cfg.domains[0].allow_fullscreen);
 	CHECK(cfg.domains[1].name == "vault");
+	CHECK_FALSE(cfg.domains[1].allow_fullscreen);
 	CHECK(cfg.domains[1].label == "black");
 	CHECK(cfg.domains[1].backend == "external");
 	CHECK(cfg.domains[1].gui_socket == "/run/bulkhead/vault.sock");
@@ -191,7 +195,7 @@ TEST_CASE("the minimal sample config is all defaults", "[config]")
 	const Config cfg = load_config(data_dir() / "config" / "minimal.toml", true);
 	CHECK(cfg.theme.name == "default");
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 4);
+	CHECK(cfg.bindings.size() == 5);
 	CHECK(cfg.outputs.empty());
 }
 
@@ -256,8 +260,11 @@ TEST_CASE("user bindings override defaults with the same combination", "[config]
 {
 	// Written differently from the default "Super+Shift+Q", the same combination.
 	const Config cfg = parse("[bindings]\n\"shift+logo+q\" = \"exec kill-it\"\n\"Super+Return\" = \"none\"\n"
-				 "\"Alt+x\" = \"none\"\n\"Super+Shift+E\" = \" exit \"\n");
-	CHECK(cfg.bindings.size() == 3);
+				 "\"Alt+x\" = \"none\"\n\"Super+Shift+E\" = \" exit \"\n\"Super+Escape\" = \"none\"\n"
+				 "\"Super+F12\" = \"release-pointer\"\n");
+	CHECK(cfg.bindings.size() == 4);
+	REQUIRE(find(cfg, "Super+F12"));
+	CHECK(find(cfg, "Super+F12")->action == Action::ReleasePointer);
 	REQUIRE(find(cfg, "Super+Shift+Q"));
 	CHECK(find(cfg, "Super+Shift+Q")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Shift+Q")->command == "kill-it");
@@ -332,7 +339,7 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 		"/cfg/config.toml:5: key 'output[2].name': output 'A' is configured twice");
 	CHECK(error_of("[bindings]\n\"Super+Q\" = \"explode\"") ==
 		"/cfg/config.toml:3: key 'bindings.\"Super+Q\"': unknown action 'explode' (use terminal, close, exit, "
-		"disposable-browser, none or \"exec COMMAND\")");
+		"disposable-browser, release-pointer, none or \"exec COMMAND\")");
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"Terminal\""), Catch::Contains("unknown action 'Terminal'"));
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"execfoot\""), Catch::Contains("unknown action 'execfoot'"));
 	CHECK_THAT(error_of("bindings = []"), Catch::Contains("key 'bindings': must be a table"));
@@ -372,6 +379,8 @@ TEST_CASE("domains are checked", "[config]")
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nshared_memory_mib = 8"), Catch::Contains("shared_memory_mib"));
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\ncolour = \"red\""), Catch::Contains("unknown key"));
 	CHECK_THAT(error_of("domain = 3"), Catch::Contains("[[domain]] tables"));
+	CHECK(error_of("[[domain]]\nname = \"a\"\nallow_fullscreen = \"yes\"") ==
+		"/cfg/config.toml:4: key 'domain[1].allow_fullscreen': must be true or false");
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\""), Catch::Contains("domain[1].gui_socket") &&
 		Catch::Contains("missing"));
 	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\"\ngui_socket = \"rel/x\""),

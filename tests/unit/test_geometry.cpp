@@ -37,6 +37,27 @@ TEST_CASE("frame metrics put the title above the content inside the border", "[g
 	CHECK(FrameMetrics{}.outer({0, 0, 100, 100}) == Rect{-4, -28, 108, 132}); // defaults 4 and 24
 }
 
+TEST_CASE("subtracting rectangles leaves disjoint pieces of the right area", "[geometry]")
+{
+	const Rect a{0, 0, 100, 50};
+	CHECK(subtract(a, {200, 200, 5, 5}) == std::vector<Rect>{a});
+	CHECK(subtract(a, {-10, -10, 200, 200}).empty());
+	CHECK(subtract(Rect{}, {0, 0, 1, 1}).empty());
+	// A hole in the middle: above, below, left, right.
+	CHECK(subtract(a, {10, 10, 20, 20}) ==
+		std::vector<Rect>{{0, 0, 100, 10}, {0, 30, 100, 20}, {0, 10, 10, 20}, {30, 10, 70, 20}});
+	// A frame: outer minus content is the title strip plus three borders.
+	const Rect outer{100, 100, 208, 132}, content{104, 128, 200, 100};
+	const auto frame = subtract(outer, content);
+	int area = 0;
+	for (const Rect &r : frame) {
+		area += r.width * r.height;
+		CHECK(r.intersection(content).empty());
+	}
+	CHECK(area == 208 * 132 - 200 * 100);
+	CHECK(frame.front() == Rect{100, 100, 208, 28});
+}
+
 TEST_CASE("frame metrics agree with each other", "[geometry]")
 {
 	for (const FrameMetrics m : {FrameMetrics{4, 24}, FrameMetrics{2, 20}, FrameMetrics{64, 128}, FrameMetrics{1, 8}}) {

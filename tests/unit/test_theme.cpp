@@ -64,6 +64,7 @@ TEST_CASE("the shipped default theme has the project's label colours", "[theme]"
 	CHECK(theme.background.to_string() == "#1d1f21");
 	CHECK(theme.border_width == 4);
 	CHECK(theme.title_height == 24);
+	CHECK(theme.urgent_width == 6);
 	CHECK(theme.font == "DejaVu Sans Bold 10");
 	CHECK(theme.dom0.focused.border.to_string() == "#2e3436");
 	CHECK_FALSE(theme.label("pink"));
@@ -207,6 +208,8 @@ TEST_CASE("bad themes give file, line and key", "[theme]")
 			Catch::Contains("not a colour"));
 	CHECK_THAT(error_of(replace(base, "purple = \"#75507b\"\n", "")),
 		Catch::Contains("key 'labels.purple'") && Catch::Contains("all eight labels"));
+	CHECK_THAT(error_of(replace(base, "urgent_width = 6", "urgent_width = 65")),
+		Catch::Contains("key 'frame.urgent_width'") && Catch::Contains("not 65"));
 	CHECK_THAT(error_of(replace(base, "border_width = 4", "border_width = 0")),
 		Catch::Contains("key 'frame.border_width'") && Catch::Contains("between 1 and 64"));
 	CHECK_THAT(error_of(replace(base, "border_width = 4", "border_width = 65")), Catch::Contains("not 65"));

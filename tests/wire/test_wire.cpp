@@ -402,6 +402,47 @@ TEST_CASE("cursors come from the fixed list", "[wire]")
 	CHECK(rule_of(s, encoded(SetCursor{1, UINT32_MAX})) == Rule::UnknownCursor);
 }
 
+TEST_CASE("set-fullscreen: toplevels only, 0 or 1, and only from a 1.1 guest", "[wire]")
+{
+	GuestSession s = ready_session();
+	REQUIRE(s.accept(encoded(CreateWindow{2, 1, 5, 5})).ok());
+	auto on = s.accept(encoded(SetFullscreen{1, 1}));
+	REQUIRE(on.ok());
+	CHECK(std::get<SetFullscreen>(on.value()).fullscreen == 1);
+	CHECK(s.accept(encoded(SetFullscreen{1, 0})).ok());
+	CHECK(rule_of(s, encoded(SetFullscreen{1, 2})) == Rule::BadValue);
+	GuestSession big = ready_session();
+	CHECK(rule_of(big, encoded(SetFullscreen{1, UINT32_MAX})) == Rule::BadValue);
+	GuestSession popup = ready_session();
+	REQUIRE(popup.accept(encoded(CreateWindow{2, 1, 5, 5})).ok());
+	CHECK(rule_of(popup, encoded(SetFullscreen{2, 1})) == Rule::BadWindowId);
+	GuestSession none = ready_session();
+	CHECK(rule_of(none, encoded(SetFullscreen{7, 1})) == Rule::NoSuchWindow);
+	GuestSession zero = ready_session();
+	CHECK(rule_of(zero, encoded(SetFullscreen{0, 1})) == Rule::NoSuchWindow);
+
+	GuestSession old(Limits{}, region);
+	REQUIRE(old.accept(encoded(Hello{1, 0})).ok());
+	REQUIRE(old.accept(encoded(CreateWindow{1, 0, 0, 0})).ok());
+	CHECK(rule_of(old, encoded(SetFullscreen{1, 1})) == Rule::UnknownType);
+}
+
+TEST_CASE("demands-attention: toplevels only, and only from a 1.1 guest", "[wire]")
+{
+	GuestSession s = ready_session();
+	auto ok = s.accept(encoded(DemandsAttention{1}));
+	REQUIRE(ok.ok());
+	CHECK(std::get<DemandsAttention>(ok.value()).window == 1);
+	REQUIRE(s.accept(encoded(CreateWindow{2, 1, 5, 5})).ok());
+	CHECK(rule_of(s, encoded(DemandsAttention{2})) == Rule::BadWindowId);
+	GuestSession none = ready_session();
+	CHECK(rule_of(none, encoded(DemandsAttention{5})) == Rule::NoSuchWindow);
+	GuestSession old(Limits{}, region);
+	REQUIRE(old.accept(encoded(Hello{1, 0})).ok());
+	REQUIRE(old.accept(encoded(CreateWindow{1, 0, 0, 0})).ok());
+	CHECK(rule_of(old, encoded(DemandsAttention{1})) == Rule::UnknownType);
+}
+
 TEST_CASE("clipboard data only when asked, once, within the limit", "[wire]")
 {
 	GuestSession s = ready_session();
@@ -648,8 +689,9 @@ TEST_CASE("unknown types and wrong directions, both ways", "[wire]")
 {
 	GuestSession s = ready_session();
 	CHECK(rule_of(s, one(raw(0, 0, {}))) == Rule::UnknownType);
-	CHECK(rule_of(s, one(raw(17, 0, {}))) == Rule::UnknownType);
+	CHECK(rule_of(s, one(raw(19, 0, {}))) == Rule::UnknownType);
 	CHECK(rule_of(s, one(raw(40, 0, {}))) == Rule::UnknownType);
+	CHECK(rule_of(s, one(raw(120, 0, {}))) == Rule::UnknownType);
 	CHECK(rule_of(s, one(raw(0xffff, 0, {}))) == Rule::UnknownType);
 	CHECK(rule_of(s, one(to_bytes(Ping{1}))) == Rule::WrongDirection);
 	CHECK(rule_of(s, one(to_bytes(Welcome{1, 0, region, 1, 1, 1}))) == Rule::WrongDirection);
@@ -672,6 +714,7 @@ TEST_CASE("every fixed part one byte short, and every fixed-size message one byt
 		{Type::SizeHints, 1, 16, false}, {Type::Attach, 1, 28, true}, {Type::SetCursor, 1, 4, false},
 		{Type::ClipboardData, 0, 4, true}, {Type::Pong, 0, 4, false}, {Type::AckConfigure, 1, 4, false},
 		{Type::OpenFileBegin, 0, 8, true}, {Type::OpenFileChunk, 0, 0, true}, {Type::OpenFileEnd, 0, 0, false},
+		{Type::SetFullscreen, 1, 4, false}, {Type::DemandsAttention, 1, 0, false},
 	};
 	int checked = 0;
 	for (const Case &c : cases) {
@@ -686,7 +729,7 @@ TEST_CASE("every fixed part one byte short, and every fixed-size message one byt
 			++checked;
 		}
 	}
-	CHECK(checked == 17);
+	CHECK(checked == 20);
 	// Hello: 11 bytes of a 1.x hello are too few.
 	GuestSession fresh(Limits{}, region);
 	std::vector<uint8_t> hello(11, 0);
@@ -1025,7 +1068,7 @@ TEST_CASE("names: every type and every rule has its own", "[wire]")
 	for (uint16_t type = 0; type < 100; ++type)
 		if (std::string(type_name(type)) != "unknown")
 			types.insert(type_name(type));
-	CHECK(types.size() == 42);
+	CHECK(types.size() == 44);
 	std::set<std::string> rules;
 	for (int r = 0; r <= static_cast<int>(Rule::BadValue); ++r)
 		rules.insert(rule_name(static_cast<Rule>(r)));
