@@ -19,6 +19,8 @@ class View;
 class Seat;
 class TestHooks;
 class Decoration;
+class Clipboard;
+class Notice;
 
 class Server {
 public:
@@ -70,6 +72,11 @@ public:
 	void set_xray(bool on);
 	bool xray() const { return xray_; }
 
+	Clipboard &clipboard() { return *clipboard_; }
+	// A short on-screen notice in a label's colours ("dom0": the host's); see desktop/notice.hpp.
+	void notify(const std::string &text, const std::string &label);
+	const Notice &notice() const { return *notice_; }
+
 	// pids the user started through a binding, for focus-on-map decisions.
 	bool take_user_launch(pid_t client_pid);
 
@@ -100,6 +107,8 @@ private:
 
 	std::unique_ptr<Seat> seat_;
 	std::unique_ptr<DomainRegistry> domains_;
+	std::unique_ptr<Clipboard> clipboard_;
+	std::unique_ptr<Notice> notice_;
 #if BULKHEAD_TEST_HOOKS
 	std::unique_ptr<TestHooks> test_hooks_; // test builds only
 #endif

@@ -8,7 +8,7 @@
 namespace bulkhead::agent {
 
 HostLink::HostLink(Agent &agent, int fd, std::string region_path)
-	: agent_(agent), fd_(fd), region_path_(std::move(region_path)), decoder_(limits_.max_payload)
+	: agent_(agent), fd_(fd), region_path_(std::move(region_path)), decoder_(limits_)
 {
 	source_ = wl_event_loop_add_fd(agent_.event_loop(), fd_, WL_EVENT_READABLE, &HostLink::handle_readable, this);
 	std::vector<uint8_t> out;
@@ -161,9 +161,10 @@ void HostLink::handle_message(const wire::HostMessage &message)
 			send(out);
 		} else if constexpr (std::is_same_v<T, Output>) {
 			agent_.set_output(m.width, m.height, static_cast<int32_t>(m.scale));
-		} else {
-			// Clipboard requests and pastes arrive with the secure clipboard.
-			wlr_log(WLR_DEBUG, "host message not handled yet");
+		} else if constexpr (std::is_same_v<T, ClipboardRequest>) {
+			agent_.clipboard_request(m.serial);
+		} else if constexpr (std::is_same_v<T, ClipboardSet>) {
+			agent_.clipboard_set(m.data);
 		}
 	}, message);
 }
@@ -172,6 +173,13 @@ void HostLink::send(const std::vector<uint8_t> &bytes)
 {
 	if (fd_ >= 0 && !write_all(fd_, bytes.data(), bytes.size()))
 		fail("write failed");
+}
+
+void HostLink::send_clipboard_data(uint32_t serial, const std::string &data)
+{
+	std::vector<uint8_t> out;
+	wire::encode(out, wire::ClipboardData{serial, data});
+	send(out);
 }
 
 void HostLink::send_create_window(uint32_t id, uint32_t parent, int32_t x, int32_t y)

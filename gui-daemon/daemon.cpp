@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include "bulkhead-domain-v1-client-protocol.h"
+#include "wire/sealed_memfd.hpp"
 #include "viewporter-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
@@ -161,12 +162,21 @@ void domain_event(void *data, bulkhead_domain_manager_v1 *, const char *name, co
 {
 	daemon_of(data)->handle_domain(name, label);
 }
-const bulkhead_domain_manager_v1_listener domain_listener = {domain_event};
+void domain_clipboard_request(void *data, bulkhead_domain_manager_v1 *, uint32_t serial)
+{
+	daemon_of(data)->handle_clipboard_request(serial);
+}
+void domain_clipboard_paste(void *data, bulkhead_domain_manager_v1 *, int32_t fd, uint32_t size)
+{
+	daemon_of(data)->handle_clipboard_paste(fd, size);
+}
+const bulkhead_domain_manager_v1_listener domain_listener = {domain_event, domain_clipboard_request,
+	domain_clipboard_paste};
 
 } // namespace
 
 Daemon::Daemon(Options options)
-	: options_(std::move(options)), decoder_(wire::Limits{}.max_payload), session_(wire::Limits{}, options_.region_size)
+	: options_(std::move(options)), decoder_(wire::Limits{}), session_(wire::Limits{}, options_.region_size)
 {
 }
 
@@ -215,7 +225,7 @@ void Daemon::handle_global(wl_registry *registry, uint32_t name, const char *int
 		viewporter_ = static_cast<wp_viewporter *>(wl_registry_bind(registry, name, &wp_viewporter_interface, 1));
 	else if (i == bulkhead_domain_manager_v1_interface.name) {
 		domain_manager_ = static_cast<bulkhead_domain_manager_v1 *>(
-			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, 1));
+			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, std::min(version, 2u)));
 		bulkhead_domain_manager_v1_add_listener(domain_manager_, &domain_listener, this);
 	}
 }
@@ -429,14 +439,63 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 		} else if constexpr (std::is_same_v<T, SetCursor>) {
 			if (domain_manager_ && pointer_window_ == m.window)
 				bulkhead_domain_manager_v1_set_cursor_shape(domain_manager_, pointer_serial_, m.shape);
+		} else if constexpr (std::is_same_v<T, ClipboardData>) {
+			answer_clipboard(m);
 		} else if constexpr (std::is_same_v<T, Pong>) {
 			if (m.serial == ping_serial_)
 				ping_sent_.reset();
 		} else {
 			// Acks are implicit (the next attach acks the host's configure);
-			// clipboard and file messages arrive with their issues.
+			// file messages arrive with their issue.
 		}
 	}, message);
+}
+
+void Daemon::handle_clipboard_request(uint32_t serial)
+{
+	if (!session_.handshake_done()) {
+		answer_compositor_clipboard(serial, "");
+		return;
+	}
+	// The guest answers our serial; the session lets exactly one answer through.
+	const uint32_t guest_serial = ++clipboard_serial_;
+	clipboard_requests_[guest_serial] = serial;
+	session_.expect_clipboard(guest_serial);
+	send_message(wire::ClipboardRequest{guest_serial});
+}
+
+void Daemon::answer_clipboard(const wire::ClipboardData &m)
+{
+	auto it = clipboard_requests_.find(m.serial);
+	if (it == clipboard_requests_.end())
+		return;
+	const uint32_t serial = it->second;
+	clipboard_requests_.erase(it);
+	answer_compositor_clipboard(serial, m.data);
+}
+
+void Daemon::answer_compositor_clipboard(uint32_t serial, const std::string &data)
+{
+	const int fd = wire::sealed_memfd("bulkhead-clipboard", data);
+	if (fd < 0) {
+		std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: cannot pass the clipboard: %s\n",
+			options_.domain.c_str(), std::strerror(errno));
+		return;
+	}
+	bulkhead_domain_manager_v1_clipboard_data(domain_manager_, serial, fd, static_cast<uint32_t>(data.size()));
+	close(fd);
+}
+
+void Daemon::handle_clipboard_paste(int fd, uint32_t size)
+{
+	std::string why;
+	auto data = wire::read_sealed_memfd(fd, size, session_.limits().max_clipboard_bytes, &why);
+	close(fd);
+	if (!data)
+		std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: paste not forwarded: %s\n", options_.domain.c_str(),
+			why.c_str());
+	else if (session_.handshake_done())
+		send_message(wire::ClipboardSet{std::move(*data)});
 }
 
 void Daemon::create_window(const wire::CreateWindow &m)

@@ -101,6 +101,8 @@ public:
 	void handle_output_mode(int32_t width, int32_t height);
 	void handle_output_scale(int32_t scale);
 	void handle_domain(const char *name, const char *label);
+	void handle_clipboard_request(uint32_t serial);
+	void handle_clipboard_paste(int fd, uint32_t size);
 
 	wl_pointer *pointer = nullptr;
 	wl_keyboard *keyboard = nullptr;
@@ -125,6 +127,8 @@ private:
 		send(out);
 	}
 	void end(const std::string &why);
+	void answer_clipboard(const wire::ClipboardData &m);
+	void answer_compositor_clipboard(uint32_t serial, const std::string &data);
 	Window *window_for(wl_surface *surface);
 
 	Options options_;
@@ -153,6 +157,8 @@ private:
 	std::string globals_seen_;
 	uint32_t keyboard_window_ = 0, pointer_window_ = 0, pointer_serial_ = 0;
 	uint32_t ping_serial_ = 0;
+	uint32_t clipboard_serial_ = 0;
+	std::map<uint32_t, uint32_t> clipboard_requests_; // our serial to the guest -> the compositor's
 	std::optional<std::chrono::steady_clock::time_point> ping_sent_;
 	std::chrono::steady_clock::time_point last_ping_{};
 	bool running_ = true;

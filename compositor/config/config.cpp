@@ -47,7 +47,8 @@ std::vector<Keybinding> default_bindings()
 {
 	std::vector<Keybinding> out;
 	for (const auto &[combo, action] : {std::pair{"Super+Return", Action::Terminal},
-		     std::pair{"Super+Shift+Q", Action::Close}, std::pair{"Super+Shift+E", Action::Exit}}) {
+		     std::pair{"Super+Shift+Q", Action::Close}, std::pair{"Super+Shift+E", Action::Exit},
+		     std::pair{"Ctrl+Shift+C", Action::ClipboardCopy}, std::pair{"Ctrl+Shift+V", Action::ClipboardPaste}}) {
 		std::string error;
 		Keybinding b = *parse_key_combo(combo, &error);
 		b.action = action;
@@ -263,6 +264,12 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 				r.fail_line(static_cast<int>(key.source().begin.line), path,
 					"the same key combination as \"" + o.text + "\" above; bind each combination once");
 		seen.push_back(b);
+		for (const Keybinding &o : bindings)
+			if (o.modifiers == b.modifiers && o.keysym == b.keysym &&
+				(o.action == Action::ClipboardCopy || o.action == Action::ClipboardPaste))
+				r.fail_line(static_cast<int>(key.source().begin.line), path, std::string("already the ") +
+					(o.action == Action::ClipboardCopy ? "clipboard_copy_key" : "clipboard_paste_key") +
+					"; choose another combination, or move that key");
 		const std::string action = trim(r.string(node, path));
 		bool remove = false;
 		if (action == "terminal")
@@ -282,6 +289,34 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 		std::erase_if(bindings, [&](const Keybinding &o) { return o.modifiers == b.modifiers && o.keysym == b.keysym; });
 		if (!remove)
 			bindings.push_back(b);
+	}
+}
+
+// clipboard_copy_key and clipboard_paste_key replace the default gesture keys.
+void read_clipboard_keys(const Reader &r, const toml::table &root, std::vector<Keybinding> &bindings)
+{
+	std::vector<std::pair<const toml::node *, Keybinding>> keys;
+	for (const auto &[key, action] : {std::pair{"clipboard_copy_key", Action::ClipboardCopy},
+		     std::pair{"clipboard_paste_key", Action::ClipboardPaste}}) {
+		const toml::node *n = root.get(key);
+		if (!n)
+			continue;
+		std::string error;
+		auto combo = parse_key_combo(r.string(*n, key), &error);
+		if (!combo)
+			r.fail(*n, key, error);
+		if (!(combo->modifiers & (ModCtrl | ModAlt | ModLogo)))
+			r.fail(*n, key, "needs Ctrl, Alt or Super, or typing that key would copy or paste");
+		combo->action = action;
+		std::erase_if(bindings, [&](const Keybinding &o) { return o.action == action; });
+		keys.emplace_back(n, *combo);
+	}
+	for (const auto &[node, combo] : keys) {
+		for (const Keybinding &o : bindings)
+			if (o.modifiers == combo.modifiers && o.keysym == combo.keysym)
+				r.fail(*node, combo.action == Action::ClipboardCopy ? "clipboard_copy_key" : "clipboard_paste_key",
+					"the same combination as the binding \"" + o.text + "\"; bind each combination once");
+		bindings.push_back(combo);
 	}
 }
 
@@ -308,7 +343,8 @@ bool valid_domain_name(const std::string &name)
 
 DomainConfig read_domain(const Reader &r, const toml::table &t, const std::string &path, const Theme &theme)
 {
-	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib"});
+	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib",
+		"clipboard_max_kib"});
 	DomainConfig d;
 	const toml::node *name = t.get("name");
 	if (!name)
@@ -344,6 +380,8 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 	}
 	if (const auto *n = t.get("shared_memory_mib"))
 		d.shared_memory_mib = static_cast<int>(r.integer(*n, join(path, "shared_memory_mib"), 16, 1024));
+	if (const auto *n = t.get("clipboard_max_kib"))
+		d.clipboard_max_kib = static_cast<int>(r.integer(*n, join(path, "clipboard_max_kib"), 1, 4096));
 	return d;
 }
 
@@ -410,7 +448,8 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 {
 	const Reader r(path_for_errors);
 	const toml::table root = toml_reader::parse(text, path_for_errors);
-	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain", "xray_key"});
+	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain", "xray_key",
+		"clipboard_copy_key", "clipboard_paste_key"});
 
 	Config cfg;
 	cfg.path = path_for_errors;
@@ -459,6 +498,7 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 			r.fail(*n, "xray_key", combo ? "must be a single key without modifiers" : error);
 		cfg.xray_keysym = combo->keysym;
 	}
+	read_clipboard_keys(r, root, cfg.bindings);
 	if (const auto *n = root.get("bindings"))
 		read_bindings(r, r.table(*n, "bindings"), cfg.bindings);
 	if (const auto *n = root.get("domain")) {

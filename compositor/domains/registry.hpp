@@ -27,6 +27,7 @@ public:
 	// nullptr for host clients.
 	const Domain *domain_of(const wl_client *client) const;
 	bool handle_child_exit(pid_t pid, int status);
+	DomainProtocol &protocol() { return *protocol_; }
 
 private:
 	static bool global_filter(const wl_client *client, const wl_global *global, void *data);

@@ -179,7 +179,7 @@ std::vector<Attack> attacks()
 	ended("a cursor not in the list", "rule unknown-cursor", [](FakeAgent &a) { a.send_message(wire::SetCursor{1, 21}); });
 	ended("clipboard data never requested", "rule unrequested", [](FakeAgent &a) { a.send_message(wire::ClipboardData{7, "pasted!"}); });
 	ended("clipboard data over the limit", "rule message-too-large", [](FakeAgent &a) {
-		a.send_message(wire::ClipboardData{7, std::string(200 * 1024, 'c')});
+		a.send_message(wire::ClipboardData{7, std::string(wire::limit::clipboard_bytes + 1024, 'c')});
 	});
 	ended("size hints with min above max", "rule bad-size", [](FakeAgent &a) { a.send_message(wire::SizeHints{1, 500, 500, 100, 100}); });
 	ended("a file chunk with no file", "rule unrequested", [](FakeAgent &a) { a.send_message(wire::OpenFileChunk{"data"}); });
