@@ -34,12 +34,16 @@ public:
 	uint32_t *region() const { return region_; }
 	// A toplevel window `id` of w x h in one colour at offset 0, titled, mapped.
 	void show_window(uint32_t argb, uint32_t id = 1, uint32_t w = 64, uint32_t h = 48, const std::string &title = "fake");
+	// Reads what the daemon sends until a clipboard-request arrives (10 s at
+	// most); its serial, or 0 when none came.
+	uint32_t wait_for_clipboard_request();
 
 private:
 	std::string path_;
 	int listen_fd_ = -1, fd_ = -1;
 	uint32_t *region_ = nullptr;
 	uint64_t region_size_ = 0;
+	std::vector<uint8_t> received_;
 };
 
 std::string read_text(const std::string &path);
