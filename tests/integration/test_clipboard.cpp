@@ -179,3 +179,36 @@ TEST_CASE("clipboard: domains cannot read each other's clipboard; the gestures m
 	CHECK(wait_until([&] { return read_file(typed_beta) == "typed\nend\n"; }));
 	CHECK(read_file(typed_alpha).empty());
 }
+
+TEST_CASE("clipboard: the gestures over a host window use the host's own clipboard", "[clipboard]")
+{
+	const std::string typed_beta = output_dir() + "/clipboard-host-typed-beta.txt";
+	Compositor c(base_config(R"(
+[[domain]]
+name = "beta"
+label = "blue"
+autostart = ["foot --config=/dev/null --title=beta-term sh -c 'stty -echo; cat > )" + typed_beta + R"('"]
+)"));
+	auto beta = wait_for_window(c, "beta-term", 20s);
+	REQUIRE(beta);
+	Client host_term(c, foot("host-term"));
+	auto host = wait_for_window(c, "host-term", 20s);
+	REQUIRE(host);
+	const Env in_beta = in_domain(c, "beta"), on_host = {};
+
+	auto host_copy = copy_in(c, on_host, "host-text");
+	CHECK(paste_in(c, in_beta) == std::nullopt);
+	focus(c, *host);
+	CHECK_THAT(gesture(c, "Ctrl+Shift+c"), Catch::Matches("clipboard: copy from=dom0 to=global bytes=9 time=\\S+Z ok"));
+	REQUIRE(c.wait_for_log("notice \\[dom0\\]: Copied 9 bytes from dom0"));
+	focus(c, *beta);
+	CHECK_THAT(gesture(c, "Ctrl+Shift+v"), Catch::Matches("clipboard: paste from=dom0 to=beta bytes=9 time=\\S+Z ok"));
+	CHECK(wait_until([&] { return paste_in(c, in_beta) == "host-text"; }));
+
+	auto beta_copy = copy_in(c, in_beta, "beta-text");
+	CHECK_THAT(gesture(c, "Ctrl+Shift+c"), Catch::Matches("clipboard: copy from=beta to=global bytes=9 time=\\S+Z ok"));
+	CHECK(paste_in(c, on_host) == "host-text");
+	focus(c, *host);
+	CHECK_THAT(gesture(c, "Ctrl+Shift+v"), Catch::Matches("clipboard: paste from=beta to=dom0 bytes=9 time=\\S+Z ok"));
+	CHECK(wait_until([&] { return paste_in(c, on_host) == "beta-text"; }));
+}
