@@ -1,7 +1,12 @@
-// The secure clipboard's rules, log lines and notice texts (compositor/clipboard/policy).
+// The secure clipboard's rules, log lines and notice texts (compositor/clipboard/policy)
+// and the sealed memfds its text travels in (protocols/wire/sealed_memfd).
 #include "clipboard/policy.hpp"
+#include "wire/sealed_memfd.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 using namespace bulkhead::clipboard;
 
@@ -51,4 +56,38 @@ TEST_CASE("clipboard: every copy and paste makes one log line with source, targe
 	CHECK(notice_text(paste) == "Pasted 2 KiB from work into personal");
 	Event over{Op::Copy, "work", "global", 70000, 0, "over the limit of 64 KiB"};
 	CHECK(notice_text(over) == "Copy from work refused: over the limit of 64 KiB");
+}
+
+TEST_CASE("clipboard: text crosses the compositor-daemon boundary only in a sealed memfd within the limit", "[clipboard]")
+{
+	using bulkhead::wire::read_sealed_memfd;
+	using bulkhead::wire::sealed_memfd;
+	std::string why;
+
+	const int fd = sealed_memfd("test", "hello");
+	REQUIRE(fd >= 0);
+	CHECK(read_sealed_memfd(fd, 5, 5, &why) == "hello");
+	CHECK(read_sealed_memfd(fd, 3, 5, &why) == "hel");
+	CHECK_FALSE(read_sealed_memfd(fd, 6, 10, &why));
+	CHECK(why == "the memfd holds 5 bytes, not 6");
+	CHECK_FALSE(read_sealed_memfd(fd, 5, 4, &why));
+	CHECK(why == "5 bytes is over the limit of 4");
+	CHECK(write(fd, "x", 1) < 0); // sealed: nobody changes it under the reader
+	close(fd);
+
+	const int empty = sealed_memfd("test", "");
+	CHECK(read_sealed_memfd(empty, 0, 0, &why) == "");
+	close(empty);
+
+	// Writable memfds and pipes (which could block the compositor) are refused.
+	const int open_fd = memfd_create("open", MFD_CLOEXEC);
+	REQUIRE(write(open_fd, "data", 4) == 4);
+	CHECK_FALSE(read_sealed_memfd(open_fd, 4, 4, &why));
+	CHECK(why == "not a memfd sealed against writing and resizing");
+	close(open_fd);
+	int pipe_fds[2];
+	REQUIRE(pipe(pipe_fds) == 0);
+	CHECK_FALSE(read_sealed_memfd(pipe_fds[0], 0, 4, &why));
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
 }
