@@ -56,6 +56,7 @@ void Clipboard::record(clipboard::Event event, const std::string &label)
 void Clipboard::cancel_copy()
 {
 	pending_.reset();
+	pending_client_destroy_.disconnect();
 	host_read_.reset();
 	wl_event_source_timer_update(timeout_, 0);
 }
@@ -87,6 +88,11 @@ void Clipboard::copy(View *focused)
 	}
 	pending_ = p;
 	wl_event_source_timer_update(timeout_, answer_timeout_ms);
+	pending_client_destroy_.connect_client_destroy(p.client, [this](void *) {
+		const PendingCopy gone = *pending_;
+		cancel_copy();
+		record({clipboard::Op::Copy, gone.domain, "global", 0, 0, "its GUI connection ended"}, gone.label);
+	});
 }
 
 void Clipboard::finish_copy(const std::string &domain, const std::string &label, std::size_t limit,
@@ -145,7 +151,7 @@ int Clipboard::handle_timeout(void *data)
 	auto *self = static_cast<Clipboard *>(data);
 	if (self->pending_) {
 		const PendingCopy p = *self->pending_;
-		self->pending_.reset();
+		self->cancel_copy();
 		self->record({clipboard::Op::Copy, p.domain, "global", 0, 0, "it did not answer"}, p.label);
 	}
 	return 0;

@@ -6,6 +6,7 @@
 // the global one. Each is logged and told on screen.
 #include "clipboard/policy.hpp"
 #include "clipboard/selection.hpp"
+#include "listener.hpp"
 #include "wlr.hpp"
 
 #include <cstdint>
@@ -57,6 +58,7 @@ private:
 	std::unique_ptr<SelectionReader> host_read_; // the host's own selection being read
 	uint32_t next_serial_ = 0;
 	wl_event_source *timeout_ = nullptr;
+	Listener pending_client_destroy_; // a daemon that goes away never answers
 };
 
 } // namespace bulkhead

@@ -195,6 +195,9 @@ std::vector<Attack> attacks()
 		"clipboard: copy from=evil to=global bytes=102400 time=\\S+ refused: over the limit of 64 KiB", [](FakeAgent &a) {
 		a.send_message(wire::ClipboardData{a.wait_for_clipboard_request(), std::string(100 * 1024, 'c')});
 	}, true, true});
+	list.push_back({"a copy request left unanswered", O::Sanitised,
+		"clipboard: copy from=evil to=global bytes=0 time=\\S+ refused: it did not answer",
+		[](FakeAgent &a) { a.wait_for_clipboard_request(); }, true, true});
 	ended("size hints with min above max", "rule bad-size", [](FakeAgent &a) { a.send_message(wire::SizeHints{1, 500, 500, 100, 100}); });
 	ended("a file chunk with no file", "rule unrequested", [](FakeAgent &a) { a.send_message(wire::OpenFileChunk{"data"}); });
 	ended("a file name that is all dots", "rule bad-file-name", [](FakeAgent &a) { a.send_message(wire::OpenFileBegin{1, "..."}); });
