@@ -30,20 +30,12 @@ Clipboard::~Clipboard()
 		wl_event_source_remove(timeout_);
 }
 
-std::size_t Clipboard::limit_of(const std::string &domain) const
+Clipboard::Party Clipboard::party_of(View *view) const
 {
-	for (const DomainConfig &d : server_.config().domains)
-		if (d.name == domain)
-			return static_cast<std::size_t>(d.clipboard_max_kib) * 1024;
-	return host_limit;
-}
-
-std::string Clipboard::label_of(const std::string &domain) const
-{
-	for (const DomainConfig &d : server_.config().domains)
-		if (d.name == domain)
-			return d.label;
-	return "dom0";
+	// From the compositor's own record of the connection, as the frame's colour.
+	if (const Domain *d = server_.domains().domain_of(view->client()))
+		return {d->name(), d->label(), static_cast<std::size_t>(d->config().clipboard_max_kib) * 1024};
+	return {"dom0", "dom0", host_limit};
 }
 
 void Clipboard::record(clipboard::Event event, const std::string &label)
@@ -68,9 +60,7 @@ void Clipboard::copy(View *focused)
 		return;
 	}
 	cancel_copy(); // the newest gesture wins
-	const std::string domain = focused->domain();
-	const std::string label = label_of(domain);
-	const std::size_t limit = limit_of(domain);
+	const auto [domain, label, limit] = party_of(focused);
 	if (!focused->is_vm()) {
 		// The host's own selection, as any host client set it. Read one byte
 		// past the limit so "too large" is known without reading it all.
@@ -163,11 +153,10 @@ void Clipboard::paste(View *focused)
 		server_.notify("Nothing to paste into: no window has the focus", "dom0");
 		return;
 	}
-	const std::string target = focused->domain();
-	const std::string label = label_of(target);
+	const auto [target, label, limit] = party_of(focused);
 	const std::string source = global_ ? global_->source : "global";
 	const std::size_t bytes = global_ ? global_->data.size() : 0;
-	if (auto why = clipboard::refuse_paste(global_, target, limit_of(target))) {
+	if (auto why = clipboard::refuse_paste(global_, target, limit)) {
 		record({clipboard::Op::Paste, source, target, bytes, 0, *why}, label);
 		return;
 	}

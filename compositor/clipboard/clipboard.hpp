@@ -47,8 +47,12 @@ private:
 	void finish_copy(const std::string &domain, const std::string &label, std::size_t limit,
 		SelectionReader::Status status, std::string data);
 	void record(clipboard::Event event, const std::string &label);
-	std::size_t limit_of(const std::string &domain) const;
-	std::string label_of(const std::string &domain) const;
+	// A window's domain ("dom0" for the host), its label and its clipboard limit.
+	struct Party {
+		std::string domain, label;
+		std::size_t limit;
+	};
+	Party party_of(View *view) const;
 	void cancel_copy();
 	static int handle_timeout(void *data);
 
