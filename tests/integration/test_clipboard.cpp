@@ -215,3 +215,37 @@ autostart = ["foot --config=/dev/null --title=beta-term sh -c 'stty -echo; cat >
 	CHECK_THAT(gesture(c, "Ctrl+Shift+v"), Catch::Matches("clipboard: paste from=beta to=dom0 bytes=9 time=\\S+Z ok"));
 	CHECK(wait_until([&] { return paste_in(c, on_host) == "beta-text"; }));
 }
+
+TEST_CASE("clipboard: a domain allowed 4 MiB moves 3 MiB whole, through agent, daemon and compositor", "[clipboard]")
+{
+	Compositor c(base_config(R"(
+[[domain]]
+name = "alpha"
+label = "red"
+clipboard_max_kib = 4096
+autostart = ["foot --config=/dev/null --title=alpha-term sh -c 'sleep 600'"]
+
+[[domain]]
+name = "beta"
+label = "blue"
+clipboard_max_kib = 4096
+autostart = ["foot --config=/dev/null --title=beta-term sh -c 'sleep 600'"]
+)"));
+	auto alpha = wait_for_window(c, "alpha-term", 20s);
+	auto beta = wait_for_window(c, "beta-term", 20s);
+	REQUIRE(alpha);
+	REQUIRE(beta);
+	const Env in_alpha = in_domain(c, "alpha"), in_beta = in_domain(c, "beta");
+	const std::size_t size = 3u << 20;
+	const std::string big(size, 'x');
+	// Too long for a command line: wl-copy reads it from a pipe.
+	Client copier(c, {"sh", "-c", "head -c " + std::to_string(size) + " /dev/zero | tr '\\0' x | wl-copy --foreground"},
+		in_alpha);
+	REQUIRE(wait_until([&] { return paste_in(c, in_alpha) == big; }, 20s));
+
+	focus(c, *alpha);
+	CHECK_THAT(gesture(c, "Ctrl+Shift+c"), Catch::Matches("clipboard: copy from=alpha to=global bytes=3145728 time=\\S+Z ok"));
+	focus(c, *beta);
+	CHECK_THAT(gesture(c, "Ctrl+Shift+v"), Catch::Matches("clipboard: paste from=alpha to=beta bytes=3145728 time=\\S+Z ok"));
+	CHECK(wait_until([&] { return paste_in(c, in_beta) == big; }, 20s));
+}
