@@ -1,4 +1,5 @@
 // bulkhead: the Bulkhead compositor.
+#include <csignal>
 #include "build-config.h"
 #include "config/config.hpp"
 #include "input/keyboard.hpp"
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
 	}
 
 	try {
+		signal(SIGPIPE, SIG_IGN); // a client that stops reading a paste must not kill the compositor
 		bulkhead::Server server(std::move(config));
 		const std::string name = server.start(socket_name);
 		std::printf("WAYLAND_DISPLAY=%s\n", name.c_str());

@@ -1,11 +1,13 @@
 #include "server.hpp"
 
 #include "build-config.h"
+#include "clipboard/clipboard.hpp"
 #include "compat.hpp"
 #include "decoration.hpp"
 #include "domains/disposables.hpp"
 #include "domains/launcher_protocol.hpp"
 #include "desktop/popup.hpp"
+#include "desktop/notice.hpp"
 #include "desktop/view.hpp"
 #include "input/seat.hpp"
 #include "output.hpp"
@@ -50,6 +52,8 @@ Server::Server(Config config) : config_(std::move(config))
 	compositor_ = wlr_compositor_create(display_, renderer_);
 	wlr_data_device_manager_create(display_);
 	wlr_primary_selection_v1_device_manager_create(display_);
+	// For host clipboard tools; the global filter keeps it from every domain.
+	wlr_data_control_manager_v1_create(display_);
 	wlr_viewporter_create(display_);
 	wlr_screencopy_manager_v1_create(display_);
 
@@ -74,6 +78,8 @@ Server::Server(Config config) : config_(std::move(config))
 	domains_ = std::make_unique<DomainRegistry>(*this);
 	disposables_ = std::make_unique<Disposables>(*this);
 	launcher_ = std::make_unique<LauncherProtocol>(*this);
+	clipboard_ = std::make_unique<Clipboard>(*this);
+	notice_ = std::make_unique<Notice>(*this);
 
 	new_output_.connect(&backend_->events.new_output,
 		[this](void *d) { handle_new_output(static_cast<wlr_output *>(d)); });
@@ -101,6 +107,8 @@ Server::~Server()
 			wl_event_source_remove(source);
 	launcher_.reset();
 	disposables_.reset();
+	clipboard_.reset();
+	notice_.reset();
 	domains_.reset();
 	popups_.clear();
 	views_.clear();
@@ -249,6 +257,12 @@ void Server::set_xray(bool on)
 	wlr_log(WLR_INFO, "x-ray %s", on ? "on" : "off");
 	for (const auto &view : views_)
 		view->set_xray(on);
+}
+
+void Server::notify(const std::string &text, const std::string &label)
+{
+	wlr_log(WLR_INFO, "notice [%s]: %s", label.c_str(), text.c_str());
+	notice_->show(text, label);
 }
 
 void Server::add_view(std::unique_ptr<View> view)

@@ -22,6 +22,8 @@ class Decoration;
 class Disposables;
 class LauncherProtocol;
 class Popup;
+class Clipboard;
+class Notice;
 
 class Server {
 public:
@@ -75,6 +77,11 @@ public:
 	void set_xray(bool on);
 	bool xray() const { return xray_; }
 
+	Clipboard &clipboard() { return *clipboard_; }
+	// A short on-screen notice in a label's colours ("dom0": the host's); see desktop/notice.hpp.
+	void notify(const std::string &text, const std::string &label);
+	const Notice &notice() const { return *notice_; }
+
 	// pids the user started through a binding, for focus-on-map decisions.
 	bool take_user_launch(pid_t client_pid);
 
@@ -107,6 +114,8 @@ private:
 	std::unique_ptr<DomainRegistry> domains_;
 	std::unique_ptr<Disposables> disposables_;
 	std::unique_ptr<LauncherProtocol> launcher_;
+	std::unique_ptr<Clipboard> clipboard_;
+	std::unique_ptr<Notice> notice_;
 #if BULKHEAD_TEST_HOOKS
 	std::unique_ptr<TestHooks> test_hooks_; // test builds only
 #endif

@@ -31,8 +31,13 @@ Agent::Agent(std::string domain) : domain_(std::move(domain))
 
 	compositor_ = wlr_compositor_create(display_, renderer_);
 	wlr_data_device_manager_create(display_);
+	// Clipboard tools (wl-copy, wl-paste, clipboard managers) work without a
+	// focused window this way; the guest is one domain, so all its apps share it.
+	wlr_data_control_manager_v1_create(display_);
 	xdg_shell_ = wlr_xdg_shell_create(display_);
 	seat_ = wlr_seat_create(display_, "seat0");
+	request_set_selection_.connect(&seat_->events.request_set_selection,
+		[this](void *d) { handle_request_set_selection(d); });
 	decoration_manager_ = wlr_xdg_decoration_manager_v1_create(display_);
 	wlr_server_decoration_manager *kde = wlr_server_decoration_manager_create(display_);
 	wlr_server_decoration_manager_set_default_mode(kde, WLR_SERVER_DECORATION_MANAGER_MODE_SERVER);
@@ -72,6 +77,7 @@ Agent::~Agent()
 {
 	link_ = nullptr;
 	request_activate_.disconnect(); // the activation global goes with the display
+	clipboard_reads_.clear();
 	wl_display_destroy_clients(display_);
 	windows_.clear();
 	decoration_listeners_.clear();
@@ -185,6 +191,31 @@ void Agent::handle_new_decoration(wlr_xdg_toplevel_decoration_v1 *decoration)
 	});
 	decoration_listeners_.push_back(std::move(listener));
 	wlr_xdg_toplevel_decoration_v1_set_mode(decoration, WLR_XDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+}
+
+void Agent::handle_request_set_selection(void *data)
+{
+	auto *event = static_cast<wlr_seat_request_set_selection_event *>(data);
+	wlr_seat_set_selection(seat_, event->source, event->serial);
+}
+
+void Agent::clipboard_request(uint32_t serial)
+{
+	clipboard_reads_[serial] = std::make_unique<SelectionReader>(loop_, seat_->selection_source,
+		wire::limit::clipboard_bytes, [this, serial](SelectionReader::Status status, std::string data) {
+			if (status == SelectionReader::Status::TooLarge)
+				wlr_log(WLR_INFO, "the selection is over %u bytes; the host gets none of it",
+					wire::limit::clipboard_bytes);
+			if (link_)
+				link_->send_clipboard_data(serial, data);
+			clipboard_reads_.erase(serial); // destroys the reader: nothing may follow
+		});
+}
+
+void Agent::clipboard_set(const std::string &data)
+{
+	wlr_seat_set_selection(seat_, create_text_source(loop_, data), wl_display_next_serial(display_));
+	wlr_log(WLR_INFO, "the host pasted %zu bytes into the selection", data.size());
 }
 
 #define FORWARD(call) \

@@ -6,6 +6,7 @@
 // a conformant server, and with the pixman renderer a committed wl_shm buffer
 // stays mapped until the next commit, so its pixels are copied straight from
 // client memory into the shared region, once.
+#include "clipboard/selection.hpp"
 #include "listener.hpp"
 #include "region.hpp"
 #include "region_allocator.hpp"
@@ -13,6 +14,7 @@
 #include "wlr.hpp"
 
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +83,12 @@ public:
 	void pointer_button(uint32_t time_msec, uint32_t button, bool pressed);
 	void pointer_axis(uint32_t time_msec, bool horizontal, double value, int32_t discrete);
 
+	// The secure clipboard: the host asks for the guest's selection (answered
+	// with clipboard-data, empty when there is no text or it is over the wire
+	// limit) or sets it (the agent then owns the guest's selection).
+	void clipboard_request(uint32_t serial);
+	void clipboard_set(const std::string &data);
+
 	void add_popup(wlr_xdg_surface *surface, Window *parent);
 	void remove_window(Window *window);
 
@@ -88,6 +96,7 @@ private:
 	void handle_new_xdg_surface(wlr_xdg_surface *surface);
 	void handle_new_decoration(wlr_xdg_toplevel_decoration_v1 *decoration);
 	void replay_windows();
+	void handle_request_set_selection(void *data);
 
 	std::string domain_;
 	wl_display *display_;
@@ -112,7 +121,10 @@ private:
 	uint32_t next_window_id_ = 1;
 	Window *pointer_window_ = nullptr;
 
-	Listener new_xdg_surface_, new_decoration_, new_output_, request_activate_;
+	std::map<uint32_t, std::unique_ptr<SelectionReader>> clipboard_reads_; // by the host's serial
+
+	Listener new_xdg_surface_, new_decoration_, new_output_, request_set_selection_,
+		request_activate_;
 	std::list<std::unique_ptr<Listener>> decoration_listeners_;
 };
 

@@ -9,7 +9,7 @@
 namespace bulkhead::agent {
 
 HostLink::HostLink(Agent &agent, int fd, std::string region_path)
-	: agent_(agent), fd_(fd), region_path_(std::move(region_path)), decoder_(limits_.max_payload)
+	: agent_(agent), fd_(fd), region_path_(std::move(region_path)), decoder_(limits_)
 {
 	source_ = wl_event_loop_add_fd(agent_.event_loop(), fd_, WL_EVENT_READABLE, &HostLink::handle_readable, this);
 	std::vector<uint8_t> out;
@@ -163,6 +163,10 @@ void HostLink::handle_message(const wire::HostMessage &message)
 			send(out);
 		} else if constexpr (std::is_same_v<T, Output>) {
 			agent_.set_output(m.width, m.height, static_cast<int32_t>(m.scale));
+		} else if constexpr (std::is_same_v<T, ClipboardRequest>) {
+			agent_.clipboard_request(m.serial);
+		} else if constexpr (std::is_same_v<T, ClipboardSet>) {
+			agent_.clipboard_set(m.data);
 		} else if constexpr (std::is_same_v<T, Launch>) {
 			agent_.services().handle_launch(m);
 		} else if constexpr (std::is_same_v<T, FileBegin>) {
@@ -173,9 +177,6 @@ void HostLink::handle_message(const wire::HostMessage &message)
 			agent_.services().handle_file_end();
 		} else if constexpr (std::is_same_v<T, OpenResult>) {
 			agent_.services().handle_open_result(m);
-		} else {
-			// Clipboard requests and pastes arrive with the secure clipboard.
-			wlr_log(WLR_DEBUG, "host message not handled yet");
 		}
 	}, message);
 }
@@ -184,6 +185,13 @@ void HostLink::send(const std::vector<uint8_t> &bytes)
 {
 	if (fd_ >= 0 && !write_all(fd_, bytes.data(), bytes.size()))
 		fail("write failed");
+}
+
+void HostLink::send_clipboard_data(uint32_t serial, const std::string &data)
+{
+	std::vector<uint8_t> out;
+	wire::encode(out, wire::ClipboardData{serial, data});
+	send(out);
 }
 
 void HostLink::send_create_window(uint32_t id, uint32_t parent, int32_t x, int32_t y)

@@ -43,6 +43,7 @@ public:
 	void send_demands_attention(uint32_t id);
 	void send_size_hints(uint32_t id, uint32_t min_w, uint32_t min_h, uint32_t max_w, uint32_t max_h);
 	void send_attach(uint32_t id, const RegionBuffer &buffer, uint32_t format, const std::vector<pixman_box32_t> &damage);
+	void send_clipboard_data(uint32_t serial, const std::string &data);
 
 private:
 	static int handle_readable(int fd, uint32_t mask, void *data);

@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	wlr_log_init(debug ? WLR_DEBUG : WLR_INFO, nullptr);
+	signal(SIGPIPE, SIG_IGN); // a guest app that stops reading a paste must not kill the agent
 
 	try {
 		bulkhead::agent::Agent agent(domain);

@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include "bulkhead-domain-v1-client-protocol.h"
+#include "wire/sealed_memfd.hpp"
 #include "viewporter-client-protocol.h"
 #include "xdg-activation-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
@@ -176,6 +177,14 @@ void domain_event(void *data, bulkhead_domain_manager_v1 *, const char *name, co
 {
 	daemon_of(data)->handle_domain(name, label);
 }
+void domain_clipboard_request(void *data, bulkhead_domain_manager_v1 *, uint32_t serial)
+{
+	daemon_of(data)->handle_clipboard_request(serial);
+}
+void domain_clipboard_paste(void *data, bulkhead_domain_manager_v1 *, int32_t fd, uint32_t size)
+{
+	daemon_of(data)->handle_clipboard_paste(fd, size);
+}
 void domain_launch(void *data, bulkhead_domain_manager_v1 *, uint32_t request, const char *command)
 {
 	daemon_of(data)->relay().handle_launch(request, command);
@@ -189,13 +198,13 @@ void domain_open_result(void *data, bulkhead_domain_manager_v1 *, uint32_t reque
 {
 	daemon_of(data)->relay().handle_open_result(request, status, text);
 }
-const bulkhead_domain_manager_v1_listener domain_listener = {domain_event, domain_launch, domain_send_file,
-	domain_open_result};
+const bulkhead_domain_manager_v1_listener domain_listener = {domain_event, domain_clipboard_request,
+	domain_clipboard_paste, domain_launch, domain_send_file, domain_open_result};
 
 } // namespace
 
 Daemon::Daemon(Options options)
-	: options_(std::move(options)), decoder_(wire::Limits{}.max_payload), session_(wire::Limits{}, options_.region_size),
+	: options_(std::move(options)), decoder_(wire::Limits{}), session_(wire::Limits{}, options_.region_size),
 	  relay_(session_, [this](const std::vector<uint8_t> &bytes) { send(bytes); })
 {
 }
@@ -247,9 +256,9 @@ void Daemon::handle_global(wl_registry *registry, uint32_t name, const char *int
 		activation_ = static_cast<xdg_activation_v1 *>(wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1));
 	else if (i == bulkhead_domain_manager_v1_interface.name) {
 		domain_manager_ = static_cast<bulkhead_domain_manager_v1 *>(
-			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, std::min(version, 2u)));
+			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, std::min(version, 3u)));
 		bulkhead_domain_manager_v1_add_listener(domain_manager_, &domain_listener, this);
-		if (version >= 2)
+		if (version >= 3)
 			relay_.set_manager(domain_manager_);
 	}
 }
@@ -476,6 +485,8 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 			}
 		} else if constexpr (std::is_same_v<T, DemandsAttention>) {
 			ask_attention(*windows_.at(m.window));
+		} else if constexpr (std::is_same_v<T, ClipboardData>) {
+			answer_clipboard(m);
 		} else if constexpr (std::is_same_v<T, Pong>) {
 			if (m.serial == ping_serial_)
 				ping_sent_.reset();
@@ -497,9 +508,56 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 			relay_.handle_app_exited(m);
 		} else {
 			// Acks are implicit (the next attach acks the host's configure);
-			// clipboard messages arrive with the secure clipboard.
+			// Acks are implicit (the next attach acks the host's configure).
 		}
 	}, message);
+}
+
+void Daemon::handle_clipboard_request(uint32_t serial)
+{
+	if (!session_.handshake_done()) {
+		answer_compositor_clipboard(serial, "");
+		return;
+	}
+	// The guest answers our serial; the session lets exactly one answer through.
+	const uint32_t guest_serial = ++clipboard_serial_;
+	clipboard_requests_[guest_serial] = serial;
+	session_.expect_clipboard(guest_serial);
+	send_message(wire::ClipboardRequest{guest_serial});
+}
+
+void Daemon::answer_clipboard(const wire::ClipboardData &m)
+{
+	auto it = clipboard_requests_.find(m.serial);
+	if (it == clipboard_requests_.end())
+		return;
+	const uint32_t serial = it->second;
+	clipboard_requests_.erase(it);
+	answer_compositor_clipboard(serial, m.data);
+}
+
+void Daemon::answer_compositor_clipboard(uint32_t serial, const std::string &data)
+{
+	const int fd = wire::sealed_memfd("bulkhead-clipboard", data);
+	if (fd < 0) {
+		std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: cannot pass the clipboard: %s\n",
+			options_.domain.c_str(), std::strerror(errno));
+		return;
+	}
+	bulkhead_domain_manager_v1_clipboard_data(domain_manager_, serial, fd, static_cast<uint32_t>(data.size()));
+	close(fd);
+}
+
+void Daemon::handle_clipboard_paste(int fd, uint32_t size)
+{
+	std::string why;
+	auto data = wire::read_sealed_memfd(fd, size, session_.limits().max_clipboard_bytes, &why);
+	close(fd);
+	if (!data)
+		std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: paste not forwarded: %s\n", options_.domain.c_str(),
+			why.c_str());
+	else if (session_.handshake_done())
+		send_message(wire::ClipboardSet{std::move(*data)});
 }
 
 void Daemon::create_window(const wire::CreateWindow &m)

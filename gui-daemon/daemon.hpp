@@ -107,6 +107,8 @@ public:
 	void handle_output_scale(int32_t scale);
 	void handle_domain(const char *name, const char *label);
 	AppRelay &relay() { return relay_; }
+	void handle_clipboard_request(uint32_t serial);
+	void handle_clipboard_paste(int fd, uint32_t size);
 
 	wl_pointer *pointer = nullptr;
 	wl_keyboard *keyboard = nullptr;
@@ -131,6 +133,8 @@ private:
 		send(out);
 	}
 	void end(const std::string &why);
+	void answer_clipboard(const wire::ClipboardData &m);
+	void answer_compositor_clipboard(uint32_t serial, const std::string &data);
 	Window *window_for(wl_surface *surface);
 	void ask_attention(Window &w);
 
@@ -162,6 +166,8 @@ private:
 	std::string globals_seen_;
 	uint32_t keyboard_window_ = 0, pointer_window_ = 0, pointer_serial_ = 0;
 	uint32_t ping_serial_ = 0;
+	uint32_t clipboard_serial_ = 0;
+	std::map<uint32_t, uint32_t> clipboard_requests_; // our serial to the guest -> the compositor's
 	std::optional<std::chrono::steady_clock::time_point> ping_sent_;
 	std::chrono::steady_clock::time_point last_ping_{};
 	bool running_ = true;

@@ -9,7 +9,7 @@ libwlroots-dev libwayland-dev wayland-protocols libdrm-dev libpixman-1-dev
 libxkbcommon-dev xkb-data libinput-dev libcairo2-dev libpango1.0-dev
 libpng-dev libtomlplusplus-dev libcli11-dev catch2
 fonts-dejavu-core
-foot weston grim wtype
+foot weston grim wtype wl-clipboard
 "
 
 missing=""

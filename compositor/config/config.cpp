@@ -49,7 +49,8 @@ std::vector<Keybinding> default_bindings()
 	for (const auto &[combo, action] : {std::pair{"Super+Return", Action::Terminal},
 		     std::pair{"Super+Shift+Q", Action::Close}, std::pair{"Super+Shift+E", Action::Exit},
 		     std::pair{"Super+Shift+B", Action::DisposableBrowser},
-		     std::pair{"Super+Escape", Action::ReleasePointer}}) {
+		     std::pair{"Super+Escape", Action::ReleasePointer},
+		     std::pair{"Ctrl+Shift+C", Action::ClipboardCopy}, std::pair{"Ctrl+Shift+V", Action::ClipboardPaste}}) {
 		std::string error;
 		Keybinding b = *parse_key_combo(combo, &error);
 		b.action = action;
@@ -265,6 +266,12 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 				r.fail_line(static_cast<int>(key.source().begin.line), path,
 					"the same key combination as \"" + o.text + "\" above; bind each combination once");
 		seen.push_back(b);
+		for (const Keybinding &o : bindings)
+			if (o.modifiers == b.modifiers && o.keysym == b.keysym &&
+				(o.action == Action::ClipboardCopy || o.action == Action::ClipboardPaste))
+				r.fail_line(static_cast<int>(key.source().begin.line), path, std::string("already the ") +
+					(o.action == Action::ClipboardCopy ? "clipboard_copy_key" : "clipboard_paste_key") +
+					"; choose another combination, or move that key");
 		const std::string action = trim(r.string(node, path));
 		bool remove = false;
 		if (action == "terminal")
@@ -288,6 +295,34 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 		std::erase_if(bindings, [&](const Keybinding &o) { return o.modifiers == b.modifiers && o.keysym == b.keysym; });
 		if (!remove)
 			bindings.push_back(b);
+	}
+}
+
+// clipboard_copy_key and clipboard_paste_key replace the default gesture keys.
+void read_clipboard_keys(const Reader &r, const toml::table &root, std::vector<Keybinding> &bindings)
+{
+	std::vector<std::pair<const toml::node *, Keybinding>> keys;
+	for (const auto &[key, action] : {std::pair{"clipboard_copy_key", Action::ClipboardCopy},
+		     std::pair{"clipboard_paste_key", Action::ClipboardPaste}}) {
+		const toml::node *n = root.get(key);
+		if (!n)
+			continue;
+		std::string error;
+		auto combo = parse_key_combo(r.string(*n, key), &error);
+		if (!combo)
+			r.fail(*n, key, error);
+		if (!(combo->modifiers & (ModCtrl | ModAlt | ModLogo)))
+			r.fail(*n, key, "needs Ctrl, Alt or Super, or typing that key would copy or paste");
+		combo->action = action;
+		std::erase_if(bindings, [&](const Keybinding &o) { return o.action == action; });
+		keys.emplace_back(n, *combo);
+	}
+	for (const auto &[node, combo] : keys) {
+		for (const Keybinding &o : bindings)
+			if (o.modifiers == combo.modifiers && o.keysym == combo.keysym)
+				r.fail(*node, combo.action == Action::ClipboardCopy ? "clipboard_copy_key" : "clipboard_paste_key",
+					"the same combination as the binding \"" + o.text + "\"; bind each combination once");
+		bindings.push_back(combo);
 	}
 }
 
@@ -315,7 +350,7 @@ bool valid_domain_name(const std::string &name)
 DomainConfig read_domain(const Reader &r, const toml::table &t, const std::string &path, const Theme &theme)
 {
 	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib", "role",
-		"open_command", "allow_fullscreen"});
+		"open_command", "allow_fullscreen", "clipboard_max_kib"});
 	DomainConfig d;
 	const toml::node *name = t.get("name");
 	if (!name)
@@ -372,6 +407,8 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 	}
 	if (const auto *n = t.get("allow_fullscreen"))
 		d.allow_fullscreen = r.boolean(*n, join(path, "allow_fullscreen"));
+	if (const auto *n = t.get("clipboard_max_kib"))
+		d.clipboard_max_kib = static_cast<int>(r.integer(*n, join(path, "clipboard_max_kib"), 1, 4096));
 	return d;
 }
 
@@ -469,7 +506,7 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 	const Reader r(path_for_errors);
 	const toml::table root = toml_reader::parse(text, path_for_errors);
 	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain", "xray_key",
-		"disposables"});
+		"disposables", "clipboard_copy_key", "clipboard_paste_key"});
 
 	Config cfg;
 	cfg.path = path_for_errors;
@@ -518,6 +555,7 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 			r.fail(*n, "xray_key", combo ? "must be a single key without modifiers" : error);
 		cfg.xray_keysym = combo->keysym;
 	}
+	read_clipboard_keys(r, root, cfg.bindings);
 	if (const auto *n = root.get("bindings"))
 		read_bindings(r, r.table(*n, "bindings"), cfg.bindings);
 	if (const auto *n = root.get("domain")) {

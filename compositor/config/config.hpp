@@ -85,7 +85,7 @@ enum Modifier : uint32_t {
 	ModMod5 = 128,
 };
 
-enum class Action { Spawn, Terminal, Close, Exit, DisposableBrowser, ReleasePointer };
+enum class Action { Spawn, Terminal, Close, Exit, DisposableBrowser, ReleasePointer, ClipboardCopy, ClipboardPaste };
 
 struct Keybinding {
 	uint32_t modifiers = 0; // WLR_MODIFIER_* bit mask (same values as wlroots)
@@ -107,6 +107,7 @@ struct DomainConfig {
 	std::string gui_socket;             // external: the agent's socket path
 	std::vector<std::string> autostart; // local: programs started inside the domain
 	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..1024
+	int clipboard_max_kib = 64;         // largest copy from or paste into it, 1..4096 (the wire's limit)
 	// "app": started with the compositor. "disposable-template": never started
 	// itself; disposables (dispN) are made from it on demand.
 	std::string role = "app";
@@ -130,7 +131,7 @@ struct Config {
 	std::string terminal = "foot";
 	KeyboardConfig keyboard;
 	std::vector<OutputConfig> outputs;
-	std::vector<Keybinding> bindings;   // defaults merged with the user's
+	std::vector<Keybinding> bindings;   // defaults merged with the user's, and the clipboard keys
 	uint32_t xray_keysym = 0xff14;      // held to reveal every VM window's domain (default Scroll_Lock)
 	std::vector<std::string> autostart; // host commands run once at start-up
 	std::vector<DomainConfig> domains;

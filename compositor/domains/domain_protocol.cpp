@@ -2,12 +2,14 @@
 
 #include "bulkhead-domain-v1-protocol.h"
 #include "domains/disposables.hpp"
+#include "clipboard/clipboard.hpp"
 #include "domains/domain.hpp"
 #include "domains/registry.hpp"
 #include "input/seat.hpp"
 #include "server.hpp"
 
 #include "wire/codec.hpp"
+#include "wire/sealed_memfd.hpp"
 
 #include <array>
 #include <unistd.h>
@@ -75,9 +77,18 @@ void handle_returned_file(wl_client *, wl_resource *resource, uint32_t request, 
 		close(fd);
 }
 
+void handle_clipboard_data(wl_client *client, wl_resource *resource, uint32_t serial, int32_t fd, uint32_t size)
+{
+	std::string error;
+	if (!server_from(resource)->clipboard().handle_domain_data(client, serial, fd, size, &error))
+		wl_resource_post_error(resource, BULKHEAD_DOMAIN_MANAGER_V1_ERROR_INVALID_CLIPBOARD, "%s", error.c_str());
+	close(fd);
+}
+
 const struct bulkhead_domain_manager_v1_interface manager_impl = {
 	.destroy = handle_destroy,
 	.set_cursor_shape = handle_set_cursor_shape,
+	.clipboard_data = handle_clipboard_data,
 	.app_exited = handle_app_exited,
 	.open_in_disposable = handle_open_in_disposable,
 	.returned_file = handle_returned_file,
@@ -92,7 +103,7 @@ const char *cursor_shape_name(uint32_t shape)
 
 DomainProtocol::DomainProtocol(Server &server)
 	: server_(server),
-	  global_(wl_global_create(server.display(), &bulkhead_domain_manager_v1_interface, 2, &server,
+	  global_(wl_global_create(server.display(), &bulkhead_domain_manager_v1_interface, 3, this,
 		  &DomainProtocol::bind))
 {
 }
@@ -104,7 +115,8 @@ DomainProtocol::~DomainProtocol()
 
 void DomainProtocol::bind(wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	auto *server = static_cast<Server *>(data);
+	auto *self = static_cast<DomainProtocol *>(data);
+	Server *server = &self->server_;
 	Domain *domain = server->domains().domain_of(client);
 	wl_resource *resource = wl_resource_create(client, &bulkhead_domain_manager_v1_interface,
 		static_cast<int>(version), id);
@@ -118,10 +130,49 @@ void DomainProtocol::bind(wl_client *client, void *data, uint32_t version, uint3
 		wl_resource_post_error(resource, WL_DISPLAY_ERROR_INVALID_OBJECT, "not a domain connection");
 		return;
 	}
-	wl_resource_set_implementation(resource, &manager_impl, server, nullptr);
+	wl_resource_set_implementation(resource, &manager_impl, server, &DomainProtocol::handle_resource_destroy);
+	self->resources_.emplace(client, resource);
 	bulkhead_domain_manager_v1_send_domain(resource, domain->name().c_str(), domain->label().c_str());
-	if (version >= 2)
+	if (version >= 3)
 		domain->set_manager(resource);
+}
+
+void DomainProtocol::handle_resource_destroy(wl_resource *resource)
+{
+	auto &resources = server_from(resource)->domains().protocol().resources_;
+	std::erase_if(resources, [resource](const auto &r) { return r.second == resource; });
+}
+
+wl_resource *DomainProtocol::clipboard_resource(wl_client *client) const
+{
+	auto [begin, end] = resources_.equal_range(client);
+	for (auto it = begin; it != end; ++it)
+		if (wl_resource_get_version(it->second) >= BULKHEAD_DOMAIN_MANAGER_V1_CLIPBOARD_REQUEST_SINCE_VERSION)
+			return it->second;
+	return nullptr;
+}
+
+bool DomainProtocol::request_clipboard(wl_client *client, uint32_t serial)
+{
+	wl_resource *resource = clipboard_resource(client);
+	if (resource)
+		bulkhead_domain_manager_v1_send_clipboard_request(resource, serial);
+	return resource != nullptr;
+}
+
+bool DomainProtocol::paste_clipboard(wl_client *client, const std::string &data)
+{
+	wl_resource *resource = clipboard_resource(client);
+	if (!resource)
+		return false;
+	const int fd = wire::sealed_memfd("bulkhead-paste", data);
+	if (fd < 0) {
+		wlr_log_errno(WLR_ERROR, "cannot pass a paste to a domain");
+		return false;
+	}
+	bulkhead_domain_manager_v1_send_clipboard_paste(resource, fd, static_cast<uint32_t>(data.size()));
+	close(fd); // libwayland sent its own duplicate
+	return true;
 }
 
 } // namespace bulkhead

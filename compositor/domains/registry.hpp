@@ -33,6 +33,7 @@ public:
 	Domain &add(DomainConfig config, bool disposable);
 	void remove(Domain *domain);
 	bool handle_child_exit(pid_t pid, int status);
+	DomainProtocol &protocol() { return *protocol_; }
 
 private:
 	static bool global_filter(const wl_client *client, const wl_global *global, void *data);

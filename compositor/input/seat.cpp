@@ -1,5 +1,7 @@
 #include "input/seat.hpp"
 
+#include "clipboard/clipboard.hpp"
+
 #include "compat.hpp"
 #include "desktop/view.hpp"
 #include "input/activation.hpp"
@@ -403,6 +405,12 @@ void Seat::run_action(const Keybinding &binding)
 		break;
 	case Action::ReleasePointer:
 		constraints_->release();
+		break;
+	case Action::ClipboardCopy:
+		server_.clipboard().copy(focused_);
+		break;
+	case Action::ClipboardPaste:
+		server_.clipboard().paste(focused_);
 		break;
 	}
 }

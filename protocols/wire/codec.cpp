@@ -127,13 +127,16 @@ std::optional<Result<UntrustedMessage>> Decoder::next()
 			", not 0"};
 		return Result<UntrustedMessage>(*error_);
 	}
-	if (untrusted_length > max_payload_) {
+	const bool clipboard = untrusted_type == static_cast<uint16_t>(Type::ClipboardData) ||
+		untrusted_type == static_cast<uint16_t>(Type::ClipboardSet);
+	const uint32_t max = clipboard ? max_clipboard_payload_ : max_payload_;
+	if (untrusted_length > max) {
 		error_ = WireError{Rule::MessageTooLarge, std::string(type_name(untrusted_type)) + " (type " +
 			std::to_string(untrusted_type) + ") claims " + std::to_string(untrusted_length) +
-			" payload bytes; the limit is " + std::to_string(max_payload_)};
+			" payload bytes; the limit is " + std::to_string(max)};
 		return Result<UntrustedMessage>(*error_);
 	}
-	// untrusted_length <= max_payload_ < 2^32: no overflow in size_t.
+	// untrusted_length <= max < 2^32: no overflow in size_t.
 	if (buffered() - header_size < untrusted_length)
 		return std::nullopt;
 	UntrustedMessage m;

@@ -14,6 +14,7 @@
 // of any size.
 #include "wire/messages.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -104,13 +105,17 @@ private:
 // Cuts a byte stream into messages. Accepts chunks of any size (a partial
 // header, many messages at once). The header is checked as soon as its 12
 // bytes are in: reserved flags 0 and the peer's length within max_payload,
-// before any payload is awaited, so a lying length costs nothing. Feed what
+// before any payload is awaited, so a lying length costs nothing. The two
+// clipboard types alone may be longer, up to 4 + max_clipboard_bytes, when the
+// decoder is made from Limits. Feed what
 // the transport read, then call next() until it returns nullopt; the buffer
 // then holds less than one message.
 class Decoder {
 public:
-	explicit Decoder(uint32_t max_payload) : max_payload_(max_payload) {}
-	explicit Decoder(const Limits &limits) : max_payload_(limits.max_payload) {}
+	explicit Decoder(uint32_t max_payload) : max_payload_(max_payload), max_clipboard_payload_(max_payload) {}
+	explicit Decoder(const Limits &limits)
+		: max_payload_(limits.max_payload),
+		  max_clipboard_payload_(std::max(limits.max_payload, 4 + limits.max_clipboard_bytes)) {}
 	void feed(const uint8_t *data, std::size_t size);
 	// The next whole message, nullopt when more bytes are needed, or an error
 	// after which the stream is unusable (every later call returns it again).
@@ -120,6 +125,7 @@ public:
 
 private:
 	uint32_t max_payload_;
+	uint32_t max_clipboard_payload_;
 	std::vector<uint8_t> buffer_;
 	std::size_t start_ = 0;
 	std::optional<WireError> error_;

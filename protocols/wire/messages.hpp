@@ -18,7 +18,7 @@ constexpr std::size_t header_size = 12;
 // below starts from these; tests and the hostile-agent suite shrink some.
 namespace limit {
 constexpr uint32_t payload_bytes = 128 * 1024;   // after the header, any message (a keymap fits)
-constexpr std::size_t message_bytes = header_size + payload_bytes;
+constexpr std::size_t message_bytes = header_size + payload_bytes; // except clipboard-data and -set:
 constexpr uint32_t window_width = 16384;         // as Qubes
 constexpr uint32_t window_height = 6144;
 constexpr uint32_t windows = 512;                // live windows per domain
@@ -28,8 +28,10 @@ constexpr uint32_t damage_rects = 64;            // per attach; more is a boundi
 constexpr uint32_t popup_depth = 16;             // popup of popup of ...
 constexpr int32_t popup_offset = 16384;          // |x|, |y| of a popup against its parent
 constexpr uint32_t stride_padding = 4096;        // stride - width * 4, at most
-constexpr uint32_t clipboard_bytes = 64 * 1024;  // one clipboard transfer, one message (as Qubes)
+constexpr uint32_t clipboard_bytes = 4u << 20;   // one clipboard transfer, one message (the largest per-domain limit)
 constexpr uint32_t keymap_bytes = 128 * 1024;    // one keymap, one message
+// clipboard-data and clipboard-set alone may carry up to clipboard_payload_bytes.
+constexpr uint32_t clipboard_payload_bytes = 4 + clipboard_bytes;
 constexpr uint32_t file_name_bytes = 255;
 constexpr uint32_t file_chunk_bytes = 64 * 1024; // one open-file-chunk
 constexpr uint64_t file_bytes = 256ull << 20;    // one whole file

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <poll.h>
@@ -124,6 +125,33 @@ void FakeAgent::show_popup(uint32_t argb, uint32_t id, uint32_t parent, int32_t 
 	a.stride = w * 4;
 	send_message(a);
 	send_message(wire::Map{id});
+}
+
+uint32_t FakeAgent::wait_for_clipboard_request()
+{
+	// The handshake read a whole buffer, so the stream may be mid-message
+	// here: look for the request's fixed header rather than decoding.
+	std::vector<uint8_t> header;
+	wire::encode(header, wire::ClipboardRequest{0});
+	header.resize(wire::header_size);
+	for (int waited = 0; waited < 10000; waited += 100) {
+		const auto at = std::search(received_.begin(), received_.end(), header.begin(), header.end());
+		if (at != received_.end() && received_.end() - at >= static_cast<std::ptrdiff_t>(wire::header_size + 4)) {
+			const uint8_t *serial = &*(at + wire::header_size);
+			const uint32_t value = serial[0] | serial[1] << 8 | serial[2] << 16 | static_cast<uint32_t>(serial[3]) << 24;
+			received_.erase(received_.begin(), at + wire::header_size + 4);
+			return value;
+		}
+		pollfd p{fd_, POLLIN, 0};
+		if (poll(&p, 1, 100) == 1) {
+			uint8_t buf[65536];
+			const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+			if (n <= 0)
+				return 0;
+			received_.insert(received_.end(), buf, buf + n);
+		}
+	}
+	return 0;
 }
 
 } // namespace harness

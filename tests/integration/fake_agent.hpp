@@ -37,12 +37,16 @@ public:
 	// A popup `id` of `parent` at (x, y) from it, w x h in one colour, its
 	// pixels at 1 MiB into the region (clear of show_window's), mapped.
 	void show_popup(uint32_t argb, uint32_t id, uint32_t parent, int32_t x, int32_t y, uint32_t w, uint32_t h);
+	// Reads what the daemon sends until a clipboard-request arrives (10 s at
+	// most); its serial, or 0 when none came.
+	uint32_t wait_for_clipboard_request();
 
 private:
 	std::string path_;
 	int listen_fd_ = -1, fd_ = -1;
 	uint32_t *region_ = nullptr;
 	uint64_t region_size_ = 0;
+	std::vector<uint8_t> received_;
 };
 
 std::string read_text(const std::string &path);

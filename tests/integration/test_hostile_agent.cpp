@@ -28,6 +28,7 @@ struct Attack {
 	std::string evidence; // Ended: the logged reason; Sanitised: a log regex
 	std::function<void(FakeAgent &)> run;
 	bool handshake = true; // start with an honest hello and window 1
+	bool copy_gesture = false; // the user presses the copy key over window 1 first
 };
 
 std::vector<uint8_t> raw(uint16_t type, uint32_t window, std::vector<uint8_t> payload, uint16_t flags = 0)
@@ -179,8 +180,24 @@ std::vector<Attack> attacks()
 	ended("a cursor not in the list", "rule unknown-cursor", [](FakeAgent &a) { a.send_message(wire::SetCursor{1, 21}); });
 	ended("clipboard data never requested", "rule unrequested", [](FakeAgent &a) { a.send_message(wire::ClipboardData{7, "pasted!"}); });
 	ended("clipboard data over the limit", "rule message-too-large", [](FakeAgent &a) {
-		a.send_message(wire::ClipboardData{7, std::string(200 * 1024, 'c')});
+		a.send_message(wire::ClipboardData{7, std::string(wire::limit::clipboard_bytes + 1024, 'c')});
 	});
+	// Answers to the user's copy gesture.
+	list.push_back({"clipboard data for a serial never sent", O::Ended, "rule unrequested", [](FakeAgent &a) {
+		a.send_message(wire::ClipboardData{a.wait_for_clipboard_request() + 1, "guessed"});
+	}, true, true});
+	list.push_back({"clipboard data twice for one request", O::Ended, "rule unrequested", [](FakeAgent &a) {
+		const uint32_t serial = a.wait_for_clipboard_request();
+		a.send_message(wire::ClipboardData{serial, "once"});
+		a.send_message(wire::ClipboardData{serial, "twice"});
+	}, true, true});
+	list.push_back({"clipboard data over the domain's limit, within the wire's", O::Sanitised,
+		"clipboard: copy from=evil to=global bytes=102400 time=\\S+ refused: over the limit of 64 KiB", [](FakeAgent &a) {
+		a.send_message(wire::ClipboardData{a.wait_for_clipboard_request(), std::string(100 * 1024, 'c')});
+	}, true, true});
+	list.push_back({"a copy request left unanswered", O::Sanitised,
+		"clipboard: copy from=evil to=global bytes=0 time=\\S+ refused: it did not answer",
+		[](FakeAgent &a) { a.wait_for_clipboard_request(); }, true, true});
 	ended("size hints with min above max", "rule bad-size", [](FakeAgent &a) { a.send_message(wire::SizeHints{1, 500, 500, 100, 100}); });
 	ended("a file chunk with no file", "rule unrequested", [](FakeAgent &a) { a.send_message(wire::OpenFileChunk{"data"}); });
 	ended("a file name that is all dots", "rule bad-file-name", [](FakeAgent &a) { a.send_message(wire::OpenFileBegin{1, "..."}); });
@@ -283,6 +300,13 @@ std::string run_attack(const Attack &attack)
 		if (!evil)
 			return "the evil domain's honest start did not show its window";
 		mark = c.log_size();
+	}
+	if (attack.copy_gesture) {
+		auto evil = wait_for_window(c, "fake", 10s);
+		if (!evil)
+			return "the evil domain's window is not known";
+		c.inject({"click", point(evil->content.x + 10), point(evil->content.y + 10)});
+		c.inject({"key", "Ctrl+Shift+c"});
 	}
 	attack.run(agent);
 

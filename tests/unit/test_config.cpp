@@ -79,11 +79,15 @@ TEST_CASE("an empty config gives the defaults", "[config]")
 	CHECK(cfg.keyboard.repeat_delay == 600);
 	CHECK(cfg.outputs.empty());
 	CHECK(cfg.domains.empty());
-	CHECK(cfg.bindings.size() == 5);
+	CHECK(cfg.bindings.size() == 7);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Terminal);
 	REQUIRE(find(cfg, "Super+Escape"));
 	CHECK(find(cfg, "Super+Escape")->action == Action::ReleasePointer);
+	REQUIRE(find(cfg, "Ctrl+Shift+c"));
+	CHECK(find(cfg, "Ctrl+Shift+c")->action == Action::ClipboardCopy);
+	REQUIRE(find(cfg, "Ctrl+Shift+v"));
+	CHECK(find(cfg, "Ctrl+Shift+v")->action == Action::ClipboardPaste);
 	REQUIRE(find(cfg, "Super+Shift+q"));
 	CHECK(find(cfg, "Super+Shift+q")->action == Action::Close);
 	REQUIRE(find(cfg, "Super+Shift+e"));
@@ -103,7 +107,7 @@ TEST_CASE("a missing default config file gives the defaults and the default them
 	const Config cfg = load_config(dir.path() / "bulkhead" / "config.toml", false);
 	CHECK(cfg.path.empty());
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 5);
+	CHECK(cfg.bindings.size() == 7);
 	CHECK(cfg.theme.label("red")->focused.border.to_string() == "#cc0000");
 }
 
@@ -160,7 +164,12 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK_FALSE(cfg.outputs[2].x);
 	CHECK(cfg.outputs[2].scale == 2.0);
 
-	CHECK(cfg.bindings.size() == 7);
+	CHECK(cfg.bindings.size() == 9);
+	CHECK_FALSE(find(cfg, "Ctrl+Shift+c")); // moved by clipboard_copy_key
+	REQUIRE(find(cfg, "Super+c"));
+	CHECK(find(cfg, "Super+c")->action == Action::ClipboardCopy);
+	REQUIRE(find(cfg, "Super+v"));
+	CHECK(find(cfg, "Super+v")->action == Action::ClipboardPaste);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Return")->command == "foot --title main");
@@ -182,12 +191,14 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK(cfg.domains[0].autostart == std::vector<std::string>{"foot"});
 	CHECK(cfg.domains[0].shared_memory_mib == 128);
 	CHECK(cfg.domains[0].allow_fullscreen);
+	CHECK(cfg.domains[0].clipboard_max_kib == 2048);
 	CHECK(cfg.domains[1].name == "vault");
 	CHECK_FALSE(cfg.domains[1].allow_fullscreen);
 	CHECK(cfg.domains[1].label == "black");
 	CHECK(cfg.domains[1].backend == "external");
 	CHECK(cfg.domains[1].gui_socket == "/run/bulkhead/vault.sock");
 	CHECK(cfg.domains[1].shared_memory_mib == 256);
+	CHECK(cfg.domains[1].clipboard_max_kib == 64);
 }
 
 TEST_CASE("the minimal sample config is all defaults", "[config]")
@@ -195,7 +206,7 @@ TEST_CASE("the minimal sample config is all defaults", "[config]")
 	const Config cfg = load_config(data_dir() / "config" / "minimal.toml", true);
 	CHECK(cfg.theme.name == "default");
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 5);
+	CHECK(cfg.bindings.size() == 7);
 	CHECK(cfg.outputs.empty());
 }
 
@@ -262,7 +273,7 @@ TEST_CASE("user bindings override defaults with the same combination", "[config]
 	const Config cfg = parse("[bindings]\n\"shift+logo+q\" = \"exec kill-it\"\n\"Super+Return\" = \"none\"\n"
 				 "\"Alt+x\" = \"none\"\n\"Super+Shift+E\" = \" exit \"\n\"Super+Escape\" = \"none\"\n"
 				 "\"Super+F12\" = \"release-pointer\"\n");
-	CHECK(cfg.bindings.size() == 4);
+	CHECK(cfg.bindings.size() == 6); // and the two clipboard keys
 	REQUIRE(find(cfg, "Super+F12"));
 	CHECK(find(cfg, "Super+F12")->action == Action::ReleasePointer);
 	REQUIRE(find(cfg, "Super+Shift+Q"));
@@ -325,7 +336,7 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 	// The theme line is line 1 of every test file.
 	CHECK(error_of("terminl = \"foot\"") ==
 		"/cfg/config.toml:2: key 'terminl': unknown key (known keys here: theme, terminal, autostart, "
-		"keyboard, output, bindings, domain, xray_key, disposables)");
+		"keyboard, output, bindings, domain, xray_key, disposables, clipboard_copy_key, clipboard_paste_key)");
 	CHECK_THAT(error_of("xray_key = \"Super+x\""), Catch::Contains("key 'xray_key': must be a single key"));
 	CHECK_THAT(error_of("xray_key = \"Nope\""), Catch::Contains("key 'xray_key': unknown key 'Nope'"));
 	CHECK(parse("xray_key = \"Pause\"").xray_keysym == 0xff13);

@@ -13,7 +13,7 @@ constexpr uint64_t region = 64ull << 20;
 
 std::vector<UntrustedMessage> decode_all(const std::vector<uint8_t> &bytes, std::size_t chunk = SIZE_MAX)
 {
-	Decoder d(Limits{}.max_payload);
+	Decoder d(Limits{});
 	std::vector<UntrustedMessage> out;
 	for (std::size_t i = 0; i < bytes.size(); i += chunk) {
 		d.feed(bytes.data() + i, std::min(chunk, bytes.size() - i));
@@ -174,7 +174,7 @@ TEST_CASE("the decoder handles any chunking", "[wire]")
 
 TEST_CASE("a lying length is refused before any payload is buffered", "[wire]")
 {
-	Decoder d(Limits{}.max_payload);
+	Decoder d(Limits{});
 	std::vector<uint8_t> bytes;
 	encode_raw(bytes, 6, 1, {});
 	bytes[8] = 0xff;
@@ -448,9 +448,14 @@ TEST_CASE("clipboard data only when asked, once, within the limit", "[wire]")
 	GuestSession s = ready_session();
 	CHECK(rule_of(s, encoded(ClipboardData{1, "x"})) == Rule::Unrequested);
 	s.expect_clipboard(1);
-	CHECK(rule_of(s, encoded(ClipboardData{1, std::string(64 * 1024 + 1, 'x')})) == Rule::StringTooLong);
-	CHECK(s.accept(encoded(ClipboardData{1, std::string(64 * 1024, 'x')})).ok());
+	CHECK(s.accept(encoded(ClipboardData{1, std::string(limit::clipboard_bytes, 'x')})).ok());
 	CHECK(rule_of(s, encoded(ClipboardData{1, "again"})) == Rule::Unrequested);
+	// One byte over the session's limit (the decoder alone stops the wire's).
+	Limits small;
+	small.max_clipboard_bytes = 1024;
+	GuestSession t = ready_session(small);
+	t.expect_clipboard(2);
+	CHECK(rule_of(t, encoded(ClipboardData{2, std::string(1025, 'x')})) == Rule::StringTooLong);
 }
 
 TEST_CASE("size hints are bounded and consistent", "[wire]")
@@ -683,6 +688,32 @@ TEST_CASE("a length just over the limit fails; the largest length passes", "[wir
 	CHECK(limit::message_bytes == header_size + limit::payload_bytes);
 	const auto full = raw(t(Type::Keymap), 0, std::vector<uint8_t>(limit::payload_bytes, 'k'));
 	CHECK(chunked(full, 4096).size() == 1);
+}
+
+TEST_CASE("only the clipboard types may pass the payload limit, up to the clipboard limit", "[wire][decoder]")
+{
+	auto with_length = [](Type type, uint32_t length) {
+		auto bytes = raw(t(type), 0, {});
+		for (int i = 0; i < 4; ++i)
+			bytes[8 + i] = static_cast<uint8_t>(length >> (8 * i));
+		return bytes;
+	};
+	auto fails = [](const std::vector<uint8_t> &bytes) {
+		Decoder d(Limits{});
+		d.feed(bytes.data(), bytes.size());
+		auto r = d.next();
+		return r && !r->ok() && r->error().rule == Rule::MessageTooLarge;
+	};
+	CHECK(fails(with_length(Type::Keymap, limit::payload_bytes + 1)));
+	CHECK_FALSE(fails(with_length(Type::ClipboardData, limit::clipboard_payload_bytes)));
+	CHECK(fails(with_length(Type::ClipboardData, limit::clipboard_payload_bytes + 1)));
+	CHECK_FALSE(fails(with_length(Type::ClipboardSet, limit::clipboard_payload_bytes)));
+	CHECK(fails(with_length(Type::ClipboardSet, limit::clipboard_payload_bytes + 1)));
+	// A decoder made from a bare payload limit allows nothing more.
+	Decoder small(1024);
+	const auto bytes = with_length(Type::ClipboardData, 1025);
+	small.feed(bytes.data(), bytes.size());
+	CHECK(small.next()->error().rule == Rule::MessageTooLarge);
 }
 
 TEST_CASE("unknown types and wrong directions, both ways", "[wire]")
