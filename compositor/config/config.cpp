@@ -308,7 +308,8 @@ bool valid_domain_name(const std::string &name)
 
 DomainConfig read_domain(const Reader &r, const toml::table &t, const std::string &path, const Theme &theme)
 {
-	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib"});
+	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib",
+		"shared_memory_file"});
 	DomainConfig d;
 	const toml::node *name = t.get("name");
 	if (!name)
@@ -333,17 +334,25 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 			r.fail(*n, join(path, "autostart"), "only a local domain starts apps; an external agent starts its own");
 		d.autostart = read_commands(r, *n, join(path, "autostart"));
 	}
-	if (const auto *n = t.get("gui_socket")) {
+	// An external domain's absolute path; anything else is an error naming why.
+	auto external_path = [&](const toml::node &n, const std::string &key, const std::string &only) {
 		if (d.backend != "external")
-			r.fail(*n, join(path, "gui_socket"), "only an external domain names its agent's socket");
-		d.gui_socket = r.string(*n, join(path, "gui_socket"));
-		if (d.gui_socket.empty() || d.gui_socket[0] != '/')
-			r.fail(*n, join(path, "gui_socket"), "must be an absolute path");
+			r.fail(n, join(path, key), only);
+		std::string value = r.string(n, join(path, key));
+		if (value.empty() || value[0] != '/')
+			r.fail(n, join(path, key), "must be an absolute path");
+		return value;
+	};
+	if (const auto *n = t.get("gui_socket")) {
+		d.gui_socket = external_path(*n, "gui_socket", "only an external domain names its agent's socket");
 	} else if (d.backend == "external") {
 		r.fail(t, join(path, "gui_socket"), "missing; an external domain names its agent's socket");
 	}
 	if (const auto *n = t.get("shared_memory_mib"))
 		d.shared_memory_mib = static_cast<int>(r.integer(*n, join(path, "shared_memory_mib"), 16, 1024));
+	if (const auto *n = t.get("shared_memory_file"))
+		d.shared_memory_file = external_path(*n, "shared_memory_file",
+			"only an external domain (a VM) names its shared memory file");
 	return d;
 }
 
