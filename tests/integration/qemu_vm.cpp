@@ -38,7 +38,8 @@ GuestImage GuestImage::from_env()
 {
 	const std::string dir = env_or("BULKHEAD_GUEST_IMAGE", "");
 	REQUIRE_FALSE(dir.empty());
-	GuestImage image{dir + "/vmlinux", dir + "/initramfs.cpio", dir + "/base.qcow2"};
+	const std::string abs = std::filesystem::absolute(dir); // the overlay names its base by this path
+	GuestImage image{abs + "/vmlinux", abs + "/initramfs.cpio.gz", abs + "/base.qcow2"};
 	for (const std::string &f : {image.vmlinux, image.initramfs, image.base_disk})
 		REQUIRE(std::filesystem::exists(f));
 	return image;
@@ -63,9 +64,7 @@ QemuVm::QemuVm(const GuestImage &image, const std::string &apps, int region_mib)
 	std::ofstream(root_ + "/etc/qemu.conf") << "stdio_handler = \"file\"\nsecurity_driver = \"none\"\n"
 						   "user = \"root\"\ngroup = \"root\"\ndynamic_ownership = 0\n"
 						   "cgroup_controllers = [ ]\n";
-	const RunResult overlay = run({"qemu-img", "create", "-q", "-f", "qcow2", "-b", image.base_disk, "-F", "qcow2", overlay_});
-	INFO(overlay.output);
-	REQUIRE(overlay.status == 0);
+	base_disk_ = image.base_disk;
 	xml_ = "<domain type='qemu'><name>" + name_ + "</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>"
 		"<os><type arch='x86_64' machine='q35'>hvm</type><kernel>" + image.vmlinux + "</kernel><initrd>" +
 		image.initramfs + "</initrd><cmdline>console=ttyS0 quiet panic=-1 bulkhead.apps=" + apps +
@@ -83,6 +82,10 @@ QemuVm::QemuVm(const GuestImage &image, const std::string &apps, int region_mib)
 
 void QemuVm::start()
 {
+	// The guest writes to its own overlay; the base stays as built.
+	const RunResult overlay = run({"qemu-img", "create", "-q", "-f", "qcow2", "-b", base_disk_, "-F", "qcow2", overlay_});
+	INFO(overlay.output);
+	REQUIRE(overlay.status == 0);
 	// QEMU outlives the libvirt process that forked it; as its subreaper this
 	// process collects it at once when it ends.
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

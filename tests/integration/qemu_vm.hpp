@@ -23,8 +23,8 @@ struct GuestImage {
 
 class QemuVm {
 public:
-	// Prepares a private libvirt root (etc/qemu.conf) and an overlay of the
-	// base disk; nothing runs yet. apps: the guest's bulkhead.apps.
+	// Prepares a private libvirt root (etc/qemu.conf); nothing runs yet.
+	// apps: the guest's bulkhead.apps.
 	QemuVm(const GuestImage &image, const std::string &apps, int region_mib = 64);
 	~QemuVm();
 	QemuVm(const QemuVm &) = delete;
@@ -36,7 +36,8 @@ public:
 	int region_mib() const { return region_mib_; }
 	const std::string &serial_log() const { return serial_log_; }
 
-	// Defines and starts the domain (transient); fails the test when libvirt refuses.
+	// Creates an overlay of the base disk, then defines and starts the domain
+	// (transient); fails the test when libvirt refuses.
 	void start();
 	pid_t qemu_pid() const { return qemu_pid_; }
 	// The guest's serial console so far.
@@ -45,7 +46,7 @@ public:
 	void destroy();
 
 private:
-	std::string root_, name_, gui_socket_, region_file_, serial_log_, overlay_, xml_;
+	std::string root_, name_, gui_socket_, region_file_, serial_log_, base_disk_, overlay_, xml_;
 	int region_mib_;
 	virConnectPtr conn_ = nullptr;
 	virDomainPtr domain_ = nullptr;

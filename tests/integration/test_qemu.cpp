@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 
@@ -135,4 +136,28 @@ TEST_CASE("qemu: a VM's window is framed in its label, shows what the guest drew
 	CHECK(c.wait_for_log("domain vm: GUI connection closed", 10s, mark));
 	CHECK(c.running());
 	vm.destroy();
+}
+
+// Not a test (hidden tag, never run by meson test): bench/run-vm-start.sh runs
+// it and it prints how long a domain takes from its start to its first window.
+TEST_CASE("qemu bench: domain start to first window", "[.bench]")
+{
+	QemuVm vm(GuestImage::from_env(), "bulkhead-pattern-client+vm-pattern");
+	Compositor c(vm_config(vm));
+	const auto start = std::chrono::steady_clock::now();
+	vm.start();
+	const auto started = std::chrono::steady_clock::now();
+	REQUIRE(wait_for_window(c, "vm-pattern", 90s));
+	const auto mapped = std::chrono::steady_clock::now();
+	auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+	std::printf("domain start -> first window: %lld ms (libvirt create %lld ms)\n", static_cast<long long>(ms(mapped - start)),
+		static_cast<long long>(ms(started - start)));
+	const std::string serial = vm.serial();
+	std::smatch m;
+	if (std::regex_search(serial, m, std::regex("bulkhead-init: up ([0-9.]+) s")))
+		std::printf("  guest kernel to /init: %s s\n", m[1].str().c_str());
+	if (std::regex_search(serial, m, std::regex("bulkhead-init: agent up ([0-9.]+) s")))
+		std::printf("  guest kernel to agent listening: %s s\n", m[1].str().c_str());
+	vm.destroy();
+	std::printf("  destroy: %lld ms\n", static_cast<long long>(ms(std::chrono::steady_clock::now() - mapped)));
 }
