@@ -134,8 +134,13 @@ done
 export XDG_RUNTIME_DIR=/run/user
 mkdir -m 0700 -p "$XDG_RUNTIME_DIR"
 bulkhead-agent --domain guest --wayland-socket "$XDG_RUNTIME_DIR/wayland-0" --transport "virtio:$port" &
-while [ ! -S "$XDG_RUNTIME_DIR/wayland-0" ]; do sleep 0.05; done
-echo "bulkhead-init: agent up $(cut -d' ' -f1 /proc/uptime) s"
+i=0
+while [ ! -S "$XDG_RUNTIME_DIR/wayland-0" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+if [ -S "$XDG_RUNTIME_DIR/wayland-0" ]; then
+	echo "bulkhead-init: agent up $(cut -d' ' -f1 /proc/uptime) s"
+else
+	echo "bulkhead-init: the agent did not start; apps start without a display"
+fi
 export WAYLAND_DISPLAY=wayland-0
 IFS=,
 for app in $apps; do

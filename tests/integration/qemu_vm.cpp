@@ -7,6 +7,7 @@
 #include <libvirt/virterror.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -144,8 +145,10 @@ QemuVm::~QemuVm()
 		virEventAddTimeout(0, [](int timer, void *) { virEventRemoveTimeout(timer); }, nullptr, nullptr);
 		events_.join();
 	}
-	if (reaper_.joinable())
+	if (reaper_.joinable()) {
+		kill(qemu_pid_, SIGKILL); // normally gone already: destroy ended it
 		reaper_.join();
+	}
 	// libvirt leaves the ivshmem file behind.
 	unlink(region_file_.c_str());
 	std::error_code ignored;
