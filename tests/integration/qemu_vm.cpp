@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +108,8 @@ void QemuVm::start()
 	INFO("pid file: " << pid_text);
 	REQUIRE_FALSE(pid_text.empty());
 	qemu_pid_ = std::stoi(pid_text);
+	qemu_pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, qemu_pid_, 0));
+	REQUIRE(qemu_pidfd_ >= 0);
 	const pid_t pid = qemu_pid_;
 	reaper_ = std::thread([pid] {
 		int status;
@@ -146,9 +149,13 @@ QemuVm::~QemuVm()
 		events_.join();
 	}
 	if (reaper_.joinable()) {
-		kill(qemu_pid_, SIGKILL); // normally gone already: destroy ended it
+		// Normally gone already (destroy ended it); the pidfd never reaches
+		// another process that reused the pid.
+		syscall(SYS_pidfd_send_signal, qemu_pidfd_, SIGKILL, nullptr, 0);
 		reaper_.join();
 	}
+	if (qemu_pidfd_ >= 0)
+		close(qemu_pidfd_);
 	// libvirt leaves the ivshmem file behind.
 	unlink(region_file_.c_str());
 	std::error_code ignored;

@@ -51,6 +51,7 @@ private:
 	virConnectPtr conn_ = nullptr;
 	virDomainPtr domain_ = nullptr;
 	pid_t qemu_pid_ = -1;
+	int qemu_pidfd_ = -1;
 	std::thread events_, reaper_;
 	bool stop_events_ = false;
 };
