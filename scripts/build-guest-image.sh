@@ -47,7 +47,9 @@ kdir="$out/kernel-$kpkg-$kver"
 if [ ! -f "$kdir/vmlinux" ]; then
 	rm -rf "$kdir" "$out"/kernel-*
 	mkdir -p "$kdir/deb"
+	# As root apt warns that it downloads unsandboxed: harmless here.
 	(cd "$kdir" && apt-get download -q "$kpkg=$kver" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+	ls "$kdir"/*.deb > /dev/null 2>&1 || { echo "build-guest-image: apt-get download $kpkg=$kver failed" >&2; exit 1; }
 	dpkg-deb --fsys-tarfile "$kdir"/*.deb | tar -x -C "$kdir/deb" --wildcards \
 		'./boot/vmlinuz-*' './lib/modules/*/kernel/drivers/virtio/*' './lib/modules/*/kernel/drivers/char/virtio_console.ko' \
 		'./lib/modules/*/kernel/drivers/block/virtio_blk.ko' './lib/modules/*/kernel/fs/ext4/*' \
