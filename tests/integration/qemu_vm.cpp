@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -32,6 +33,49 @@ std::string libvirt_error()
 {
 	const virError *e = virGetLastError();
 	return e && e->message ? e->message : "unknown libvirt error";
+}
+
+// QEMU outlives the libvirt code that forked it (daemonized), and so do
+// libvirt's capability probes. Left to PID 1, which reaps slowly here, every
+// one of them stalls libvirt while it waits for the process to vanish (a
+// destroy takes seconds, a cold capability probe over a minute). As their
+// subreaper this process collects them at once; the harness's own children
+// (the compositor, grim, ...) are left to the harness.
+void start_qemu_reaper()
+{
+	static std::once_flag once;
+	std::call_once(once, [] {
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		std::thread([] {
+			const pid_t self = getpid();
+			for (;;) {
+				siginfo_t info{};
+				// Sleeps until some child has ended, without collecting it.
+				if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0) {
+					std::this_thread::sleep_for(std::chrono::milliseconds(errno == ECHILD ? 50 : 10));
+					continue;
+				}
+				bool reaped = false;
+				for (const auto &entry : std::filesystem::directory_iterator("/proc")) {
+					// /proc/PID/stat: "pid (comm) state ppid ..."
+					const std::string stat = read_all(entry.path() / "stat");
+					const auto close = stat.rfind(')');
+					if (close == std::string::npos || stat.find("(qemu-system") == std::string::npos)
+						continue;
+					std::istringstream rest(stat.substr(close + 2));
+					char state = 0;
+					pid_t ppid = 0;
+					rest >> state >> ppid;
+					if (state == 'Z' && ppid == self) {
+						waitpid(std::stoi(entry.path().filename().string()), nullptr, 0);
+						reaped = true;
+					}
+				}
+				if (!reaped) // a harness child: the harness collects it
+					std::this_thread::sleep_for(std::chrono::milliseconds(10));
+			}
+		}).detach();
+	});
 }
 
 } // namespace
@@ -58,8 +102,8 @@ QemuVm::QemuVm(const GuestImage &image, const std::string &apps, int region_mib)
 	serial_log_ = root_ + "/serial.log";
 	overlay_ = root_ + "/disk.qcow2";
 	std::filesystem::create_directories(root_ + "/etc");
-	// libvirt probes QEMU's capabilities once per cache, which takes a minute
-	// under TCG: every test VM shares one cache in the build directory.
+	// libvirt probes QEMU's capabilities once per cache (a second or more):
+	// every test VM shares one cache in the build directory.
 	const std::string cache = env_or("BULKHEAD_TEST_OUTPUT", "/tmp") + "/libvirt-cache";
 	std::filesystem::create_directories(cache);
 	std::filesystem::create_directory_symlink(cache, root_ + "/cache");
@@ -88,9 +132,7 @@ void QemuVm::start()
 	const RunResult overlay = run({"qemu-img", "create", "-q", "-f", "qcow2", "-b", base_disk_, "-F", "qcow2", overlay_});
 	INFO(overlay.output);
 	REQUIRE(overlay.status == 0);
-	// QEMU outlives the libvirt process that forked it; as its subreaper this
-	// process collects it at once when it ends.
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	start_qemu_reaper();
 	static const bool registered = virEventRegisterDefaultImpl() == 0;
 	REQUIRE(registered);
 	// libvirt's QEMU driver watches its monitor from the event loop.
@@ -110,12 +152,6 @@ void QemuVm::start()
 	qemu_pid_ = std::stoi(pid_text);
 	qemu_pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, qemu_pid_, 0));
 	REQUIRE(qemu_pidfd_ >= 0);
-	const pid_t pid = qemu_pid_;
-	reaper_ = std::thread([pid] {
-		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-		}
-	});
 }
 
 std::string QemuVm::serial() const
@@ -148,14 +184,12 @@ QemuVm::~QemuVm()
 		virEventAddTimeout(0, [](int timer, void *) { virEventRemoveTimeout(timer); }, nullptr, nullptr);
 		events_.join();
 	}
-	if (reaper_.joinable()) {
+	if (qemu_pidfd_ >= 0) {
 		// Normally gone already (destroy ended it); the pidfd never reaches
 		// another process that reused the pid.
 		syscall(SYS_pidfd_send_signal, qemu_pidfd_, SIGKILL, nullptr, 0);
-		reaper_.join();
-	}
-	if (qemu_pidfd_ >= 0)
 		close(qemu_pidfd_);
+	}
 	// libvirt leaves the ivshmem file behind.
 	unlink(region_file_.c_str());
 	std::error_code ignored;

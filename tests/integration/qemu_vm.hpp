@@ -4,7 +4,7 @@
 // (qemu:///embed, no daemon), with Bulkhead's two devices: the virtio-serial
 // channel of the GUI wire protocol and the ivshmem-plain pixel region.
 // The test process becomes a child subreaper and reaps QEMU itself, which
-// makes destroying a domain fast (VM-NOTES).
+// makes destroying a domain (and libvirt's capability probe) fast (VM-NOTES).
 #include <chrono>
 #include <string>
 #include <sys/types.h>
@@ -52,7 +52,7 @@ private:
 	virDomainPtr domain_ = nullptr;
 	pid_t qemu_pid_ = -1;
 	int qemu_pidfd_ = -1;
-	std::thread events_, reaper_;
+	std::thread events_;
 	bool stop_events_ = false;
 };
 
