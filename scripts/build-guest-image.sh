@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds a bootable Bulkhead guest from Debian packages only, cached in OUTDIR:
 #   build-guest-image.sh OUTDIR AGENT [FILE[:GUESTPATH]]...
-# AGENT is the bulkhead-agent binary; each FILE is copied to GUESTPATH (default
-# /usr/bin/NAME), and an executable brings every library ldd names.
+# AGENT is the bulkhead-agent binary; each FILE (or directory) is copied to
+# GUESTPATH (default /usr/bin/NAME), and an executable brings every library ldd
+# names (not what it dlopens, nor its data: name those too).
 # Produces in OUTDIR:
 #   vmlinux          the Debian kernel, uncompressed, booted through PVH
 #                    (a bzImage spends seconds decompressing itself under TCG)
@@ -15,7 +16,8 @@
 #                    the base disposables overlay
 #   image.id         hash of every input; the image is rebuilt when it changes
 # Kernel command line read by /init: bulkhead.apps=CMD[,CMD...] (apps started
-# with WAYLAND_DISPLAY set; '+' stands for a space), bulkhead.port=NAME.
+# with WAYLAND_DISPLAY set; '+' stands for a space), bulkhead.port=NAME,
+# bulkhead.domain=NAME (the agent's name in its logs).
 set -eu
 
 [ $# -ge 2 ] || { echo "usage: $0 OUTDIR AGENT [FILE[:GUESTPATH]]..." >&2; exit 2; }
@@ -34,7 +36,7 @@ id=$( {
 	echo "$kpkg $kver busybox-static $bbver"
 	cat "$0"
 	sha256sum "$agent"
-	for spec in "$@"; do echo "$spec"; sha256sum "${spec%%:*}"; done
+	for spec in "$@"; do echo "$spec"; find "${spec%%:*}" -type f -exec sha256sum {} + | sort; done
 } | sha256sum | cut -d' ' -f1)
 if [ -f "$out/image.id" ] && [ "$(cat "$out/image.id")" = "$id" ] &&
 	[ -f "$out/vmlinux" ] && [ -f "$out/initramfs.cpio.gz" ] && [ -f "$out/base.qcow2" ]; then
@@ -94,8 +96,8 @@ done
 add() {
 	src=$1 dest=$2
 	mkdir -p "$root$(dirname "$dest")"
-	cp -L "$src" "$root$dest"
-	if [ -x "$src" ] && ldd "$src" > /dev/null 2>&1; then
+	cp -rL "$src" "$root$dest"
+	if [ -f "$src" ] && [ -x "$src" ] && ldd "$src" > /dev/null 2>&1; then
 		strip --strip-debug "$root$dest" # the initramfs is read byte by byte under TCG
 		for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
 			[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
@@ -125,17 +127,18 @@ mount -t tmpfs run /run
 mount -t tmpfs tmp /tmp
 echo "bulkhead-init: up $(cut -d' ' -f1 /proc/uptime) s"
 while read -r m; do insmod "/lib/modules/$m" || echo "bulkhead-init: insmod $m failed"; done < /lib/modules/order
-apps= port=org.bulkhead.gui.0
+apps= port=org.bulkhead.gui.0 domain=guest
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	bulkhead.apps=*) apps=${arg#bulkhead.apps=} ;;
 	bulkhead.port=*) port=${arg#bulkhead.port=} ;;
+	bulkhead.domain=*) domain=${arg#bulkhead.domain=} ;;
 	esac
 done
 [ -b /dev/vda ] && mount -t ext4 -o ro /dev/vda /base && echo "bulkhead-init: base disk mounted"
 export XDG_RUNTIME_DIR=/run/user
 mkdir -m 0700 -p "$XDG_RUNTIME_DIR"
-bulkhead-agent --domain guest --wayland-socket "$XDG_RUNTIME_DIR/wayland-0" --transport "virtio:$port" &
+bulkhead-agent --domain "$domain" --wayland-socket "$XDG_RUNTIME_DIR/wayland-0" --transport "virtio:$port" &
 i=0
 while [ ! -S "$XDG_RUNTIME_DIR/wayland-0" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 if [ -S "$XDG_RUNTIME_DIR/wayland-0" ]; then

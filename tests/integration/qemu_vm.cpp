@@ -113,7 +113,7 @@ QemuVm::QemuVm(const GuestImage &image, const std::string &apps, int region_mib)
 	base_disk_ = image.base_disk;
 	xml_ = "<domain type='qemu'><name>" + name_ + "</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>"
 		"<os><type arch='x86_64' machine='q35'>hvm</type><kernel>" + image.vmlinux + "</kernel><initrd>" +
-		image.initramfs + "</initrd><cmdline>console=ttyS0 quiet panic=-1 bulkhead.apps=" + apps +
+		image.initramfs + "</initrd><cmdline>console=ttyS0 quiet panic=-1 bulkhead.domain=vm bulkhead.apps=" + apps +
 		"</cmdline></os><on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices>"
 		"<emulator>/usr/bin/qemu-system-x86_64</emulator>"
 		"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + overlay_ +
