@@ -4,16 +4,21 @@
 #include "services.hpp"
 #include "transport.hpp"
 
+#include <cerrno>
 #include <unistd.h>
 
 namespace bulkhead::agent {
 
-HostLink::HostLink(Agent &agent, int fd, std::string region_path)
-	: agent_(agent), fd_(fd), region_path_(std::move(region_path)), decoder_(limits_)
+HostLink::HostLink(Agent &agent, int fd, std::string region_path, uint64_t region_size,
+	std::function<void()> on_closed)
+	: agent_(agent), fd_(fd), region_path_(std::move(region_path)), region_size_(region_size),
+	  on_closed_(std::move(on_closed)), decoder_(limits_)
 {
 	source_ = wl_event_loop_add_fd(agent_.event_loop(), fd_, WL_EVENT_READABLE, &HostLink::handle_readable, this);
 	std::vector<uint8_t> out;
-	wire::encode(out, wire::Hello{});
+	wire::Hello hello;
+	hello.region_size = region_size_;
+	wire::encode(out, hello);
 	send(out);
 }
 
@@ -40,6 +45,8 @@ void HostLink::fail(const std::string &why)
 	source_ = nullptr;
 	close(fd_);
 	fd_ = -1;
+	if (on_closed_)
+		on_closed_();
 }
 
 int HostLink::handle_readable(int fd, uint32_t mask, void *data)
@@ -47,7 +54,11 @@ int HostLink::handle_readable(int fd, uint32_t mask, void *data)
 	auto *self = static_cast<HostLink *>(data);
 	uint8_t buf[65536];
 	int received_fd = -1;
-	const ssize_t n = read_with_fd(fd, buf, sizeof buf, &received_fd);
+	// Only a socket carries descriptors; a virtio-serial port is a plain file.
+	const ssize_t n = self->region_path_.empty() ? read_with_fd(fd, buf, sizeof buf, &received_fd)
+						      : read(fd, buf, sizeof buf);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
 	if (received_fd >= 0) {
 		// Only the welcome carries a descriptor; anything else is dropped.
 		if (self->welcomed_ || self->pending_region_fd_ >= 0)
@@ -83,6 +94,11 @@ void HostLink::handle_welcome(const wire::Welcome &welcome)
 {
 	if (welcomed_) {
 		fail("a second welcome");
+		return;
+	}
+	if (region_size_ != 0 && welcome.region_size != region_size_) {
+		fail("the host's region is " + std::to_string(welcome.region_size) + " bytes, the device's " +
+			std::to_string(region_size_));
 		return;
 	}
 	auto region = std::make_unique<SharedRegion>();

@@ -5,6 +5,7 @@
 #include "wlr.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,9 +16,12 @@ struct RegionBuffer;
 
 class HostLink {
 public:
-	// Takes ownership of fd. region_path is the ivshmem BAR file in a VM; on the
-	// local transport it is empty and the region arrives with the welcome.
-	HostLink(Agent &agent, int fd, std::string region_path);
+	// Takes ownership of fd. region_path is the ivshmem BAR file in a VM (fd is
+	// then the virtio-serial port, region_size the BAR's size, announced in the
+	// hello); on the local transport it is empty and the region arrives with the
+	// welcome. on_closed runs when the connection fails or ends.
+	HostLink(Agent &agent, int fd, std::string region_path, uint64_t region_size = 0,
+		std::function<void()> on_closed = {});
 	~HostLink();
 	HostLink(const HostLink &) = delete;
 	HostLink &operator=(const HostLink &) = delete;
@@ -54,6 +58,8 @@ private:
 	Agent &agent_;
 	int fd_;
 	std::string region_path_;
+	uint64_t region_size_;
+	std::function<void()> on_closed_;
 	int pending_region_fd_ = -1;
 	bool welcomed_ = false;
 	uint16_t host_minor_ = 0; // set-fullscreen needs 1.1

@@ -5,13 +5,17 @@
 #include "host_link.hpp"
 #include "services.hpp"
 #include "transport.hpp"
+#include "virtio_port.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -35,6 +39,20 @@ int handle_connection(int fd, uint32_t, void *data)
 	return 0;
 }
 
+// The port and the device appear once their drivers have probed them, which
+// can trail the module loading by a moment: look for a while.
+bulkhead::agent::VirtioDevices find_devices(const std::string &port_name)
+{
+	bulkhead::agent::VirtioDevices devices;
+	std::string error;
+	for (int attempt = 0; attempt < 100; ++attempt) {
+		if (bulkhead::agent::find_virtio_devices(port_name, &devices, &error))
+			return devices;
+		std::this_thread::sleep_for(std::chrono::milliseconds(100));
+	}
+	throw std::runtime_error(error);
+}
+
 int handle_signal(int, void *data)
 {
 	static_cast<bulkhead::agent::Agent *>(data)->terminate();
@@ -54,7 +72,7 @@ int main(int argc, char **argv)
 	services.files_dir = "/tmp/bulkhead-files";
 	app.add_option("--domain", domain, "Domain name, for logs");
 	app.add_option("--wayland-socket", wayland_socket, "Absolute path of the Wayland socket for guest apps")->required();
-	app.add_option("--transport", transport, "local:PATH (listen for the daemon on a unix socket)")->required();
+	app.add_option("--transport", transport, "local:PATH (listen for the daemon on a unix socket) or virtio:PORTNAME (a VM's virtio-serial port)")->required();
 	app.add_option("--ready-fd", ready_fd, "Write one line to this descriptor once both sockets listen");
 	app.add_option("--files-dir", services.files_dir, "Where files sent by the host are written");
 	app.add_option("--open-command", services.open_command, "The guest's file handler, run as: COMMAND FILE");
@@ -66,10 +84,14 @@ int main(int argc, char **argv)
 	} catch (const CLI::ParseError &e) {
 		return app.exit(e) == 0 ? 0 : 2;
 	}
-	if (transport.rfind("local:", 0) != 0) {
-		std::fprintf(stderr, "bulkhead-agent: unknown transport '%s' (use local:PATH)\n", transport.c_str());
+	const bool virtio = transport.rfind("virtio:", 0) == 0;
+	if (transport.rfind("local:", 0) != 0 && !virtio) {
+		std::fprintf(stderr, "bulkhead-agent: unknown transport '%s' (use local:PATH or virtio:PORTNAME)\n",
+			transport.c_str());
 		return 2;
 	}
+	if (virtio && transport.size() == 7)
+		transport += "org.bulkhead.gui.0";
 	wlr_log_init(debug ? WLR_DEBUG : WLR_INFO, nullptr);
 	signal(SIGPIPE, SIG_IGN); // a guest app that stops reading a paste must not kill the agent
 
@@ -79,13 +101,20 @@ int main(int argc, char **argv)
 		services.wayland_socket = wayland_socket;
 		bulkhead::agent::Services service(agent.event_loop(), services);
 		agent.set_services(&service);
-		std::string error;
-		const int listen_fd = bulkhead::agent::listen_unix(transport.substr(6), &error);
-		if (listen_fd < 0)
-			throw std::runtime_error(error);
+		std::unique_ptr<bulkhead::agent::VirtioHost> host;
+		int listen_fd = -1;
 		Listener listener{&agent, nullptr};
-		wl_event_source *accept_source = wl_event_loop_add_fd(agent.event_loop(), listen_fd, WL_EVENT_READABLE,
-			handle_connection, &listener);
+		wl_event_source *accept_source = nullptr;
+		if (virtio) {
+			host = std::make_unique<bulkhead::agent::VirtioHost>(agent, find_devices(transport.substr(7)));
+		} else {
+			std::string error;
+			listen_fd = bulkhead::agent::listen_unix(transport.substr(6), &error);
+			if (listen_fd < 0)
+				throw std::runtime_error(error);
+			accept_source = wl_event_loop_add_fd(agent.event_loop(), listen_fd, WL_EVENT_READABLE,
+				handle_connection, &listener);
+		}
 		wl_event_source *term = wl_event_loop_add_signal(agent.event_loop(), SIGTERM, handle_signal, &agent);
 		wl_event_source *intr = wl_event_loop_add_signal(agent.event_loop(), SIGINT, handle_signal, &agent);
 		if (ready_fd >= 0) {
@@ -97,11 +126,14 @@ int main(int argc, char **argv)
 		wlr_log(WLR_INFO, "domain %s: apps connect to %s", domain.c_str(), wayland_socket.c_str());
 		agent.run();
 		listener.link.reset();
+		host.reset();
 		agent.set_services(nullptr);
-		wl_event_source_remove(accept_source);
+		if (accept_source)
+			wl_event_source_remove(accept_source);
 		wl_event_source_remove(term);
 		wl_event_source_remove(intr);
-		close(listen_fd);
+		if (listen_fd >= 0)
+			close(listen_fd);
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "bulkhead-agent: %s\n", e.what());
 		return 1;

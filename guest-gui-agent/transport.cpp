@@ -69,8 +69,9 @@ bool write_all(int fd, const void *buf, std::size_t len)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {
+				// A port whose host side left polls POLLHUP: give up, do not spin.
 				pollfd pfd{fd, POLLOUT, 0};
-				if (poll(&pfd, 1, 5000) <= 0)
+				if (poll(&pfd, 1, 5000) <= 0 || (pfd.revents & (POLLHUP | POLLERR)))
 					return false;
 				continue;
 			}

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -294,27 +295,53 @@ bool Daemon::connect_wayland()
 
 bool Daemon::create_region()
 {
-	region_fd_ = memfd_create("bulkhead-region", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (region_fd_ < 0 || ftruncate(region_fd_, static_cast<off_t>(options_.region_size)) != 0) {
-		std::fprintf(stderr, "bulkhead-gui-daemon: cannot create the %llu-byte region: %s\n",
-			static_cast<unsigned long long>(options_.region_size), std::strerror(errno));
-		return false;
+	if (options_.vm()) {
+		// QEMU's ivshmem backing file: the guest sees the same pages as its BAR2.
+		// libvirt listens on the channel's socket before QEMU runs, so the file
+		// may not exist (or not have its size) yet: wait for it a while.
+		struct stat st {};
+		for (int attempt = 0; attempt < 100; ++attempt) {
+			if (region_fd_ < 0)
+				region_fd_ = open(options_.region_file.c_str(), O_RDWR | O_CLOEXEC);
+			if (region_fd_ >= 0 && fstat(region_fd_, &st) == 0 &&
+				static_cast<uint64_t>(st.st_size) == options_.region_size)
+				break;
+			usleep(100 * 1000);
+		}
+		if (region_fd_ < 0) {
+			std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: cannot open the region %s: %s\n",
+				options_.domain.c_str(), options_.region_file.c_str(), std::strerror(errno));
+			return false;
+		}
+		if (static_cast<uint64_t>(st.st_size) != options_.region_size) {
+			std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: the region %s is %lld bytes, configured %llu\n",
+				options_.domain.c_str(), options_.region_file.c_str(), static_cast<long long>(st.st_size),
+				static_cast<unsigned long long>(options_.region_size));
+			return false;
+		}
+	} else {
+		region_fd_ = memfd_create("bulkhead-region", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		if (region_fd_ < 0 || ftruncate(region_fd_, static_cast<off_t>(options_.region_size)) != 0) {
+			std::fprintf(stderr, "bulkhead-gui-daemon: cannot create the %llu-byte region: %s\n",
+				static_cast<unsigned long long>(options_.region_size), std::strerror(errno));
+			return false;
+		}
+		// Neither side may resize it: a shrunk pool would fault the compositor.
+		fcntl(region_fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
 	}
-	// Neither side may resize it: a shrunk pool would fault the compositor.
-	fcntl(region_fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
 	pool_ = wl_shm_create_pool(shm_, region_fd_, static_cast<int32_t>(options_.region_size));
 	return true;
 }
 
 bool Daemon::connect_guest()
 {
-	const std::string path = options_.transport.substr(6);
+	const std::string path = options_.transport.substr(options_.transport.find(':') + 1);
 	sockaddr_un addr{};
 	addr.sun_family = AF_UNIX;
 	if (path.size() >= sizeof addr.sun_path)
 		return false;
 	std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-	// The agent may still be starting: retry for a while.
+	// The agent (or QEMU) may still be starting: retry for a while.
 	for (int attempt = 0; attempt < 100; ++attempt) {
 		guest_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (connect(guest_fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0)
@@ -323,7 +350,7 @@ bool Daemon::connect_guest()
 		guest_fd_ = -1;
 		usleep(100 * 1000);
 	}
-	std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: cannot connect to the agent at %s\n",
+	std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: cannot connect to the agent's channel at %s\n",
 		options_.domain.c_str(), path.c_str());
 	return false;
 }
@@ -440,7 +467,9 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 			welcome.scale = static_cast<uint32_t>(output_scale_);
 			std::vector<uint8_t> out;
 			encode(out, welcome);
-			send(out, region_fd_); // the region travels with the welcome, once
+			// Local transport: the region travels with the welcome, once; a VM
+			// has it as a device already.
+			send(out, options_.vm() ? -1 : region_fd_);
 			if (!keymap_.empty())
 				send_message(Keymap{keymap_});
 		} else if constexpr (std::is_same_v<T, CreateWindow>) {
@@ -898,7 +927,8 @@ void Daemon::handle_output_scale(int32_t scale)
 
 int Daemon::run()
 {
-	if (!connect_wayland() || !create_region() || !connect_guest())
+	// The guest first: a VM's region file exists once QEMU runs.
+	if (!connect_wayland() || !connect_guest() || !create_region())
 		return 1;
 	std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: connected to the agent\n", options_.domain.c_str());
 	last_ping_ = Clock::now();
@@ -945,8 +975,8 @@ int Daemon::run()
 			send_message(wire::Ping{++ping_serial_});
 			ping_sent_ = now;
 			last_ping_ = now;
-		} else if (!session_.handshake_done() && now - last_ping_ > options_.ping_timeout) {
-			end("no hello within " + std::to_string(options_.ping_timeout.count()) + " ms");
+		} else if (!session_.handshake_done() && now - last_ping_ > options_.hello_timeout) {
+			end("no hello within " + std::to_string(options_.hello_timeout.count()) + " ms");
 		}
 	}
 	return status_;

@@ -34,10 +34,14 @@ namespace bulkhead::daemon {
 
 struct Options {
 	std::string domain;
-	std::string transport; // local:PATH
+	std::string transport; // local:PATH (the agent's socket) or vm:PATH (QEMU's socket of the channel)
 	uint64_t region_size = 256ull << 20;
+	// VM transport: the ivshmem backing file (/dev/shm/NAME), region_size bytes.
+	std::string region_file;
 	std::chrono::milliseconds ping_interval{2000};
 	std::chrono::milliseconds ping_timeout{10000};
+	std::chrono::milliseconds hello_timeout{10000}; // a VM's first hello waits for its boot
+	bool vm() const { return transport.rfind("vm:", 0) == 0; }
 };
 
 class Daemon;

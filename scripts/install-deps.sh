@@ -10,6 +10,8 @@ libxkbcommon-dev xkb-data libinput-dev libcairo2-dev libpango1.0-dev
 libpng-dev libtomlplusplus-dev libcli11-dev catch2
 fonts-dejavu-core
 foot weston grim wtype wl-clipboard
+qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-dev
+busybox-static e2fsprogs xz-utils
 "
 
 missing=""
@@ -29,4 +31,15 @@ if [ -n "$missing" ]; then
 	apt-get update -q
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing
+fi
+
+# libvirt's QEMU driver (also in process, qemu:///embed) looks up its default
+# user before reading qemu.conf; Debian creates it with libvirt-daemon-system,
+# which would pull in a whole system daemon setup.
+if ! getent passwd libvirt-qemu > /dev/null; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: the libvirt-qemu user is missing (run as root to create it)" >&2
+		exit 1
+	fi
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin --user-group libvirt-qemu
 fi

@@ -350,7 +350,7 @@ bool valid_domain_name(const std::string &name)
 DomainConfig read_domain(const Reader &r, const toml::table &t, const std::string &path, const Theme &theme)
 {
 	r.only_keys(t, path, {"name", "label", "backend", "gui_socket", "autostart", "shared_memory_mib", "role",
-		"open_command", "allow_fullscreen", "clipboard_max_kib"});
+		"open_command", "allow_fullscreen", "clipboard_max_kib", "shared_memory_file"});
 	DomainConfig d;
 	const toml::node *name = t.get("name");
 	if (!name)
@@ -375,12 +375,17 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 			r.fail(*n, join(path, "autostart"), "only a local domain starts apps; an external agent starts its own");
 		d.autostart = read_commands(r, *n, join(path, "autostart"));
 	}
-	if (const auto *n = t.get("gui_socket")) {
+	// An external domain's absolute path; anything else is an error naming why.
+	auto external_path = [&](const toml::node &n, const std::string &key, const std::string &only) {
 		if (d.backend != "external")
-			r.fail(*n, join(path, "gui_socket"), "only an external domain names its agent's socket");
-		d.gui_socket = r.string(*n, join(path, "gui_socket"));
-		if (d.gui_socket.empty() || d.gui_socket[0] != '/')
-			r.fail(*n, join(path, "gui_socket"), "must be an absolute path");
+			r.fail(n, join(path, key), only);
+		std::string value = r.string(n, join(path, key));
+		if (value.empty() || value[0] != '/')
+			r.fail(n, join(path, key), "must be an absolute path");
+		return value;
+	};
+	if (const auto *n = t.get("gui_socket")) {
+		d.gui_socket = external_path(*n, "gui_socket", "only an external domain names its agent's socket");
 	} else if (d.backend == "external") {
 		r.fail(t, join(path, "gui_socket"), "missing; an external domain names its agent's socket");
 	}
@@ -409,6 +414,9 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 		d.allow_fullscreen = r.boolean(*n, join(path, "allow_fullscreen"));
 	if (const auto *n = t.get("clipboard_max_kib"))
 		d.clipboard_max_kib = static_cast<int>(r.integer(*n, join(path, "clipboard_max_kib"), 1, 4096));
+	if (const auto *n = t.get("shared_memory_file"))
+		d.shared_memory_file = external_path(*n, "shared_memory_file",
+			"only an external domain (a VM) names its shared memory file");
 	return d;
 }
 

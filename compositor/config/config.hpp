@@ -105,6 +105,9 @@ struct DomainConfig {
 	// compositor starts only the gui-daemon (more backends with libvirt).
 	std::string backend = "local";
 	std::string gui_socket;             // external: the agent's socket path
+	// external: a VM's ivshmem backing file (/dev/shm/NAME); when set,
+	// gui_socket is QEMU's host socket of the VM's virtio-serial channel.
+	std::string shared_memory_file;
 	std::vector<std::string> autostart; // local: programs started inside the domain
 	int shared_memory_mib = 256;        // size of the domain's shared pixel region, 16..1024
 	int clipboard_max_kib = 64;         // largest copy from or paste into it, 1..4096 (the wire's limit)

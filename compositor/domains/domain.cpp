@@ -197,9 +197,13 @@ void Domain::start_daemon()
 
 	ProcessSpec spec;
 	const std::string socket = config_.backend == "external" ? config_.gui_socket : runtime_dir() + "/gui.sock";
-	spec.argv = {helper_path("bulkhead-gui-daemon"), "--domain", name(), "--transport", "local:" + socket,
-		"--region-size",
+	// A VM: gui_socket is QEMU's end of its channel, the region its ivshmem file.
+	const bool vm = !config_.shared_memory_file.empty();
+	spec.argv = {helper_path("bulkhead-gui-daemon"), "--domain", name(), "--transport",
+		(vm ? "vm:" : "local:") + socket, "--region-size",
 		std::to_string(static_cast<uint64_t>(config_.shared_memory_mib) << 20)};
+	if (vm)
+		spec.argv.insert(spec.argv.end(), {"--region-file", config_.shared_memory_file});
 	spec.env = {{"WAYLAND_SOCKET", std::to_string(wayland_fd_number)}};
 	spec.unset_env = {"WAYLAND_DISPLAY", "DISPLAY"};
 	spec.fds = {{fds[1], wayland_fd_number}};

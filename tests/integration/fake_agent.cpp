@@ -7,7 +7,9 @@
 #include <fstream>
 #include <poll.h>
 #include <sstream>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -65,9 +67,15 @@ void FakeAgent::send(const std::vector<uint8_t> &bytes)
 	}
 }
 
-void FakeAgent::handshake()
+void FakeAgent::handshake(const std::string &region_file)
 {
-	send_message(wire::Hello{});
+	wire::Hello hello;
+	struct stat st {};
+	if (!region_file.empty()) {
+		REQUIRE(stat(region_file.c_str(), &st) == 0);
+		hello.region_size = static_cast<uint64_t>(st.st_size);
+	}
+	send_message(hello);
 	uint8_t buf[4096];
 	iovec iov{buf, sizeof buf};
 	alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
@@ -84,14 +92,22 @@ void FakeAgent::handshake()
 	for (int i = 0; i < 8; ++i)
 		region_size_ |= static_cast<uint64_t>(buf[wire::header_size + 4 + i]) << (8 * i);
 	cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	REQUIRE(c);
 	int region_fd;
-	std::memcpy(&region_fd, CMSG_DATA(c), sizeof(int));
+	if (region_file.empty()) {
+		REQUIRE(c);
+		std::memcpy(&region_fd, CMSG_DATA(c), sizeof(int));
+	} else {
+		CHECK_FALSE(c); // a VM has its region as a device: nothing for QEMU's socket
+		CHECK(region_size_ == hello.region_size);
+		region_fd = open(region_file.c_str(), O_RDWR | O_CLOEXEC);
+		REQUIRE(region_fd >= 0);
+	}
 	void *mapped = mmap(nullptr, region_size_, PROT_READ | PROT_WRITE, MAP_SHARED, region_fd, 0);
 	REQUIRE(mapped != MAP_FAILED);
 	region_ = static_cast<uint32_t *>(mapped);
-	// The region cannot be shrunk under the compositor.
-	CHECK(ftruncate(region_fd, 0) != 0);
+	// The memfd cannot be shrunk under the compositor.
+	if (region_file.empty())
+		CHECK(ftruncate(region_fd, 0) != 0);
 	close(region_fd);
 }
 

@@ -28,8 +28,10 @@ public:
 		send(out);
 	}
 
-	// Says hello and takes the welcome with the region.
-	void handshake();
+	// Says hello and takes the welcome with the region. With region_file (the
+	// VM transport: the test plays QEMU's end of the channel), the hello names
+	// that file's size, the welcome carries no descriptor and the file is mapped.
+	void handshake(const std::string &region_file = "");
 	uint64_t region_size() const { return region_size_; }
 	uint32_t *region() const { return region_; }
 	// A toplevel window `id` of w x h in one colour at offset 0, titled, mapped.

@@ -78,6 +78,42 @@ TEST_CASE("an honest agent's buffer is shown without a copy and released after u
 	}));
 }
 
+TEST_CASE("VM transport: the region is the VM's shared-memory file, and no descriptor goes to QEMU's socket", "[daemon]")
+{
+	Compositor c(base_config());
+	// The test plays QEMU: it listens on the channel's socket and holds the
+	// ivshmem file, which the daemon may open only once it has its full size.
+	FakeAgent agent(c.runtime_dir() + "/qemu-channel.sock");
+	const std::string region_file = c.runtime_dir() + "/ivshmem";
+	std::ofstream(region_file).close();
+	Client daemon(c, {env_or("BULKHEAD_DAEMON", "bulkhead-gui-daemon"), "--domain", "vm", "--transport",
+		"vm:" + agent.path(), "--region-file", region_file, "--region-size", std::to_string(region_size)});
+	agent.accept_daemon();
+	REQUIRE(truncate(region_file.c_str(), region_size) == 0);
+	agent.handshake(region_file);
+	agent.show_window(0xff3366cc, 1, 64, 48, "vm-window");
+	auto w = wait_for_window(c, "vm-window");
+	REQUIRE(w);
+	Image shot;
+	CHECK(wait_until([&] {
+		shot = c.screenshot();
+		return shot.fraction(w->content, Rgba::hex("#3366cc"), 0) == 1.0;
+	}));
+}
+
+TEST_CASE("the VM transport's options are checked", "[daemon]")
+{
+	const std::string daemon = env_or("BULKHEAD_DAEMON", "bulkhead-gui-daemon");
+	RunResult r = run({daemon, "--domain", "vm", "--transport", "vm:/nonexistent/sock"});
+	CHECK(r.status == 2);
+	CHECK_THAT(r.output, Catch::Contains("--region-file goes with, and only with, --transport vm:PATH"));
+	r = run({daemon, "--domain", "vm", "--transport", "local:/x", "--region-file", "/dev/shm/x"});
+	CHECK(r.status == 2);
+	r = run({daemon, "--domain", "vm", "--transport", "vsock:3"});
+	CHECK(r.status == 2);
+	CHECK_THAT(r.output, Catch::Contains("unknown transport 'vsock:3' (use local:PATH or vm:PATH)"));
+}
+
 TEST_CASE("guest rule violations end that domain's GUI connection", "[daemon]")
 {
 	SECTION("a buffer past the region's end")

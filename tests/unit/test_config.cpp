@@ -403,6 +403,15 @@ TEST_CASE("domains are checked", "[config]")
 		Catch::Contains(":4: key 'domain[1].autostart[1]': must be a command, not blank"));
 	const Config ext = parse("[[domain]]\nname = \"vm\"\nbackend = \"external\"\ngui_socket = \"/run/vm/gui.sock\"");
 	CHECK(ext.domains.at(0).gui_socket == "/run/vm/gui.sock");
+	CHECK(ext.domains.at(0).shared_memory_file.empty());
+	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nshared_memory_file = \"/dev/shm/a\""),
+		Catch::Contains("domain[1].shared_memory_file") && Catch::Contains("only an external domain"));
+	CHECK_THAT(error_of("[[domain]]\nname = \"a\"\nbackend = \"external\"\ngui_socket = \"/x\"\n"
+			    "shared_memory_file = \"shm\""),
+		Catch::Contains(":6: key 'domain[1].shared_memory_file': must be an absolute path"));
+	const Config vm = parse("[[domain]]\nname = \"vm\"\nbackend = \"external\"\ngui_socket = \"/run/vm/gui.sock\"\n"
+				"shared_memory_file = \"/dev/shm/bulkhead-vm\"");
+	CHECK(vm.domains.at(0).shared_memory_file == "/dev/shm/bulkhead-vm");
 }
 
 TEST_CASE("a theme that cannot be found is the config's error", "[config]")
