@@ -12,6 +12,7 @@ libpng-dev libtomlplusplus-dev libcli11-dev catch2
 fonts-dejavu-core
 foot weston grim wtype
 libvirt-dev libpugixml-dev libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+busybox-static
 "
 
 missing=""

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <unistd.h>
 
 namespace bulkhead::vm {
 namespace {
@@ -141,6 +142,11 @@ void prepare_embed_root(const std::filesystem::path &root)
 	       "stdio_handler = \"file\"\n"
 	       "security_driver = \"none\"\n"
 	       "cgroup_controllers = [ ]\n";
+	// As root the driver would run QEMU as Debian's libvirt-qemu user, which
+	// cannot reach our 0700 runtime directories: run it as ourselves instead,
+	// as it does for any other user.
+	if (geteuid() == 0)
+		out << "user = \"root\"\ngroup = \"root\"\n";
 	if (!out.flush())
 		throw LibvirtError("cannot write " + conf.string(), 0);
 }

@@ -49,7 +49,8 @@ std::string default_uri();
 // The root=DIR of a qemu:///embed URI; nullopt for any other URI.
 std::optional<std::filesystem::path> embed_root(const std::string &uri);
 // Writes ROOT/etc/qemu.conf when absent, with what the embedded driver needs
-// here: logs to files (no virtlogd), no security driver, no cgroups.
+// here: logs to files (no virtlogd), no security driver, no cgroups, QEMU
+// running as the user we run as.
 void prepare_embed_root(const std::filesystem::path &root);
 
 class Connection {

@@ -44,6 +44,11 @@ struct Reservation {
 VmManager::VmManager(Connection &conn, VmManagerConfig config, VmListener &listener)
 	: conn_(conn), config_(std::move(config)), listener_(listener), overlays_(config_.overlay_dir, config_.log, config_.shm_dir)
 {
+	if (embed_root(conn_.uri())) {
+		// libvirt 9's embedded driver refuses autodestroy. Its QEMUs outlive a
+		// crashed compositor, so the next start destroys them (below).
+		start_flags_ &= ~VIR_DOMAIN_START_AUTODESTROY;
+	}
 	std::set<std::string> running;
 	for (const Domain &d : conn_.domains()) {
 		if (!is_active(d.get()))
@@ -181,27 +186,24 @@ unsigned disposable_start_flags(bool paused)
 
 void VmManager::start_transient(const std::string &name, const std::string &xml, bool paused)
 {
-	if (start_flags_supported_) {
-		if (virDomainPtr d = virDomainCreateXML(conn_.get(), xml.c_str(), disposable_start_flags(paused))) {
-			virDomainFree(d);
-			return;
-		}
-		if (virGetLastErrorCode() != VIR_ERR_INVALID_ARG)
-			throw_last_error("starting disposable '" + name + "'");
+	const unsigned wanted = disposable_start_flags(paused) & start_flags_;
+	virDomainPtr started = virDomainCreateXML(conn_.get(), xml.c_str(), wanted);
+	if (!started && wanted && virGetLastErrorCode() == VIR_ERR_INVALID_ARG) {
 		// Drivers without these flags (libvirt's test driver, some remote
-		// ones) reject them as invalid arguments. Leftover disposables are
-		// then destroyed at the next start, and pausing is a second call.
-		config_.log("libvirt driver cannot start domains paused/autodestroyed (" +
-			std::string(virGetLastErrorMessage()) + "); doing without");
-		start_flags_supported_ = false;
+		// ones) reject them as invalid arguments: do without, pausing with a
+		// second call.
+		config_.log("libvirt driver refuses start flags (" + std::string(virGetLastErrorMessage()) +
+			"); doing without");
+		start_flags_ = 0;
+		started = virDomainCreateXML(conn_.get(), xml.c_str(), 0);
 	}
-	const Domain d(virDomainCreateXML(conn_.get(), xml.c_str(), 0));
-	if (!d)
+	if (!started)
 		throw_last_error("starting disposable '" + name + "'");
-	if (paused && virDomainSuspend(d.get()) < 0) {
+	const Domain d(started);
+	if (paused && !(start_flags_ & VIR_DOMAIN_START_PAUSED) && virDomainSuspend(d.get()) < 0) {
 		const std::string why = virGetLastErrorMessage();
 		virDomainDestroy(d.get());
-		throw LibvirtError("pausing a preloaded disposable: " + why, 0);
+		throw LibvirtError("pausing preloaded disposable '" + name + "': " + why, 0);
 	}
 }
 

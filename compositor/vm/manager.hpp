@@ -91,7 +91,7 @@ private:
 	std::map<std::string, std::vector<std::string>> pools_; // template -> paused disposables
 	std::set<std::string> pool_failed_;                    // templates whose refill failed; retried on use
 	bool refill_scheduled_ = false;
-	bool start_flags_supported_ = true;
+	unsigned start_flags_ = ~0u; // the disposable_start_flags the driver takes
 	std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
