@@ -32,27 +32,6 @@ void dispatch_long(const std::function<bool()> &done)
 	REQUIRE(done());
 }
 
-std::string template_xml(const std::filesystem::path &base, const std::filesystem::path &image,
-	const std::filesystem::path &console)
-{
-	return "<domain type='qemu'><name>boot-dvm</name>"
-	       "<metadata><bulkhead:vm xmlns:bulkhead='https://bulkhead.invalid/xmlns/domain/1'>"
-	       "<bulkhead:label>purple</bulkhead:label><bulkhead:role>disposable-template</bulkhead:role>"
-	       "<bulkhead:base-disk>" + base.string() + "</bulkhead:base-disk>"
-	       "<bulkhead:app name='marker' command='/init'/></bulkhead:vm></metadata>"
-	       "<memory unit='MiB'>192</memory><vcpu>1</vcpu>"
-	       "<os><type arch='x86_64' machine='pc'>hvm</type>"
-	       "<kernel>" + (image / "vmlinux").string() + "</kernel>"
-	       "<initrd>" + (image / "initrd.img").string() + "</initrd>"
-	       "<cmdline>console=ttyS0 panic=-1</cmdline></os>"
-	       "<features><acpi/></features>"
-	       "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
-	       "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
-	       "<source file='" + base.string() + "'/><target dev='vda' bus='virtio'/><readonly/></disk>"
-	       "<serial type='file'><source path='" + console.string() + "'/><target port='0'/></serial>"
-	       "<memballoon model='none'/></devices></domain>";
-}
-
 // The host end of the guest's GUI channel, read from the event loop.
 struct Channel {
 	int fd = -1;
@@ -105,7 +84,7 @@ TEST_CASE("disposable boot: a QEMU disposable writes to its overlay only and lea
 	bulkhead::test::vm_loop();
 	Connection conn("qemu:///embed?root=" + (tmp.path() / "libvirt").string());
 	CHECK_THAT(read_text(tmp.path() / "libvirt" / "etc" / "qemu.conf"), Contains("stdio_handler = \"file\""));
-	bulkhead::test::define(conn, template_xml(base, image, tmp.path() / "console.log"));
+	bulkhead::test::define(conn, bulkhead::test::boot_template_xml(base, image, tmp.path() / "console.log"));
 
 	Recorder listener;
 	VmManagerConfig config{tmp.path() / "run", tmp.path() / "overlays", "/dev/shm", 4, 0, log_to_stderr};

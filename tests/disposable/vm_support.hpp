@@ -47,12 +47,27 @@ inline std::unique_ptr<vm::Connection> test_connection()
 	return std::make_unique<vm::Connection>("test://" + std::filesystem::absolute(data_dir() / "vm" / "node.xml").string());
 }
 
+// The text of tests/data/vm/FILE with each placeholder replaced.
+inline std::string filled(const std::string &file, const std::map<std::string, std::string> &values)
+{
+	std::string xml = read_text(data_dir() / "vm" / file);
+	for (const auto &[key, value] : values)
+		for (std::size_t pos; (pos = xml.find(key)) != std::string::npos;)
+			xml.replace(pos, key.size(), value);
+	return xml;
+}
+
 inline std::string template_xml(const std::filesystem::path &base)
 {
-	std::string xml = read_text(data_dir() / "vm" / "dvm-template.xml");
-	for (std::size_t pos; (pos = xml.find("BASE")) != std::string::npos;)
-		xml.replace(pos, 4, base.string());
-	return xml;
+	return filled("dvm-template.xml", {{"BASE", base.string()}});
+}
+
+// The boot test's template: image holds vmlinux and initrd.img.
+inline std::string boot_template_xml(
+	const std::filesystem::path &base, const std::filesystem::path &image, const std::filesystem::path &console)
+{
+	return filled("boot-template.xml", {{"BASE", base.string()}, {"KERNEL", (image / "vmlinux").string()},
+		{"INITRD", (image / "initrd.img").string()}, {"CONSOLE", console.string()}});
 }
 
 // Runs a test-side command (paths quoted by the caller); returns its exit status.
