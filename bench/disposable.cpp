@@ -131,9 +131,12 @@ int main(int argc, char **argv)
 		}
 		for (int i = 0; i < rounds; ++i) {
 			const auto t0 = Clock::now();
-			const std::string name = manager.create_disposable("boot-dvm");
-			create.push_back(ms_since(t0));
 			const std::size_t seen = listener.started.size();
+			bool up = false;
+			const std::string name = manager.create_disposable("boot-dvm", [&](const std::string &e) { up = e.empty(); });
+			if (!dispatch_until([&] { return up; }))
+				return 1;
+			create.push_back(ms_since(t0));
 			if (!dispatch_until([&] { return listener.started.size() > seen; }) ||
 				!wait_for_guest(listener.started.back().gui.socket)) {
 				std::fprintf(stderr, "guest did not come up\n");
@@ -142,7 +145,9 @@ int main(int argc, char **argv)
 			boot.push_back(ms_since(t0));
 			const auto t1 = Clock::now();
 			if (mode == 0) {
+				const int stopped = listener.stopped;
 				manager.destroy_disposable(name);
+				dispatch_until([&] { return listener.stopped > stopped; });
 				destroy_loop.push_back(ms_since(t1));
 			} else {
 				bool done = false;

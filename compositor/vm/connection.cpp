@@ -236,8 +236,10 @@ void Connection::on_lifecycle(std::function<void(const LifecycleEvent &)> handle
 	auto *opaque = new std::shared_ptr<Callback>(callback_);
 	auto deliver = [](virConnectPtr, virDomainPtr dom, int event, int detail, void *data) -> int {
 		const auto &cb = *static_cast<std::shared_ptr<Callback> *>(data);
+		char uuid[VIR_UUID_STRING_BUFLEN] = "";
+		virDomainGetUUIDString(dom, uuid);
 		if (cb->handler)
-			cb->handler(LifecycleEvent{virDomainGetName(dom), lifecycle_of(event, detail), detail});
+			cb->handler(LifecycleEvent{virDomainGetName(dom), uuid, lifecycle_of(event, detail), detail});
 		return 0;
 	};
 	auto release = [](void *data) { delete static_cast<std::shared_ptr<Callback> *>(data); };

@@ -39,6 +39,7 @@ std::string to_string(Lifecycle event);
 
 struct LifecycleEvent {
 	std::string domain;
+	std::string uuid; // tells a domain from an earlier one of the same name
 	Lifecycle event;
 	int detail; // libvirt's virDomainEvent*DetailType for event
 };

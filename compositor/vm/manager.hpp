@@ -8,9 +8,12 @@
 #include "vm/log.hpp"
 #include "vm/metadata.hpp"
 #include "vm/overlay.hpp"
+#include "vm/worker.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <map>
 #include <set>
 #include <string>
@@ -20,6 +23,7 @@ namespace bulkhead::vm {
 
 struct VmInfo {
 	std::string name;
+	std::string uuid;
 	Metadata metadata;            // label, role, template
 	GuiDevices gui;               // empty socket / shm_mib 0 when the domain has none of ours
 	std::filesystem::path shm;    // the region's file on this host
@@ -60,39 +64,59 @@ public:
 
 	// The managed domains, running or not. Domains with bad metadata are logged and left out.
 	std::vector<VmInfo> domains() const;
+	// Called on the loop's thread when a start finished: error is empty when the
+	// domain runs, else libvirt's reason (for the placeholder window).
+	using Done = std::function<void(const std::string &error)>;
+
 	// Starts a defined app domain with the GUI devices added to its live
-	// definition (the stored one is left as it is). Throws LibvirtError / XmlError.
-	void start_app(const std::string &name);
-	// A new running disposable of template_name, taken from the pool when one is
-	// ready; returns its name. Throws LibvirtError, XmlError, OverlayError.
-	std::string create_disposable(const std::string &template_name);
-	// Destroys a disposable, its overlay and its shared memory. Throws
-	// std::invalid_argument for a domain that is not a disposable.
+	// definition (the stored one is left as it is). Checks first and throws
+	// LibvirtError / XmlError; libvirt's start then runs on the worker.
+	void start_app(const std::string &name, Done done);
+	// A new disposable of template_name, its name returned at once (for the
+	// placeholder); done follows when it runs. Taken from the pool when one is
+	// ready. Throws LibvirtError, XmlError, OverlayError for what fails before
+	// libvirt's start (no such template, no overlay).
+	std::string create_disposable(const std::string &template_name, Done done);
+	// Destroys a disposable on the worker; vm_stopped follows, its overlay and
+	// shared memory removed then. Throws std::invalid_argument for a domain that
+	// is not a disposable.
 	void destroy_disposable(const std::string &name);
 	// The paused disposables ready for template_name.
 	std::vector<std::string> pool(const std::string &template_name) const;
 
 private:
+	struct Creation {
+		std::string template_name;
+		bool paused;
+	};
 	void handle_lifecycle(const LifecycleEvent &event);
 	void report_started(const std::string &name);
-	void forget(const std::string &name, bool crashed);
-	std::string create(const std::string &template_name, bool paused);
-	void start_transient(const std::string &name, const std::string &xml, bool paused);
+	// uuid: the domain that stopped, empty for whichever has the name now.
+	void forget(const std::string &name, const std::string &uuid, bool crashed);
+	std::string create(const std::string &template_name, bool paused, Done done);
+	void finish_create(const std::string &name, const std::string &uuid, std::string error, bool flags_refused, Done done);
+	// Runs a function on the loop's thread later, unless the manager is gone
+	// by then. Made on the loop's thread, callable from the worker.
+	using Reply = std::function<void(std::function<void()>)>;
+	Reply reply() const;
 	void refill();
 	void schedule_refill();
+	void destroy_now(const std::string &name);
 
 	Connection &conn_;
 	VmManagerConfig config_;
 	VmListener &listener_;
 	OverlayStore overlays_;
-	std::map<std::string, VmInfo> running_;                // reported started
-	std::set<std::string> disposables_;                    // created by this manager, not yet gone
-	std::set<std::string> in_flight_;                      // names taken by creations under way
+	std::map<std::string, VmInfo> running_;                 // reported started
+	std::map<std::string, std::string> disposables_;        // created by this manager, not yet gone: name -> uuid
+	std::map<std::string, Creation> in_flight_;             // being started by the worker
+	std::set<std::string> destroying_;                      // being destroyed by the worker
 	std::map<std::string, std::vector<std::string>> pools_; // template -> paused disposables
-	std::set<std::string> pool_failed_;                    // templates whose refill failed; retried on use
+	std::set<std::string> pool_failed_;                     // templates whose refill failed; retried on use
 	bool refill_scheduled_ = false;
 	unsigned start_flags_ = ~0u; // the disposable_start_flags the driver takes
 	std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+	std::unique_ptr<Worker> worker_ = std::make_unique<Worker>();
 };
 
 } // namespace bulkhead::vm

@@ -90,12 +90,14 @@ TEST_CASE("disposable boot: a QEMU disposable writes to its overlay only and lea
 	VmManagerConfig config{tmp.path() / "run", tmp.path() / "overlays", "/dev/shm", 4, 0, log_to_stderr};
 	std::filesystem::create_directories(config.runtime_dir);
 	VmManager manager(conn, config, listener);
-	const std::string name = manager.create_disposable("boot-dvm");
+	std::optional<std::string> error;
+	const std::string name = manager.create_disposable("boot-dvm", [&](const std::string &e) { error = e; });
 	const auto overlay = config.overlay_dir / (name + ".qcow2");
 	REQUIRE(std::filesystem::exists(overlay));
 	const auto fresh_size = std::filesystem::file_size(overlay);
 
-	dispatch_long([&] { return !listener.started.empty(); });
+	dispatch_long([&] { return error && !listener.started.empty(); });
+	CHECK(*error == "");
 	const VmInfo vm = listener.started[0];
 	CHECK(vm.name == name);
 	CHECK(vm.metadata.label == Label::Purple);
@@ -106,7 +108,7 @@ TEST_CASE("disposable boot: a QEMU disposable writes to its overlay only and lea
 		INFO("console: " << read_text(tmp.path() / "console.log"));
 		CHECK(std::filesystem::file_size(overlay) > fresh_size);
 		CHECK_THAT(read_text(overlay), Contains("bulkhead-boot-test-marker"));
-		REQUIRE(write(channel.fd, "poweroff\n", 9) == 9);
+		REQUIRE(write(channel.fd, "poweroff\n", 9) == 9); // stopping by itself: the manager cleans up
 		dispatch_long([&] { return !listener.stopped.empty(); });
 	}
 	CHECK(listener.stopped[0].first.name == name);

@@ -49,6 +49,22 @@ struct Fixture {
 	void fake_shm(const std::string &name) { std::ofstream(shm / ("bulkhead-" + name)) << "x"; }
 };
 
+// Starts a creation and dispatches until it finished; returns name and error.
+std::pair<std::string, std::string> create(VmManager &manager, const std::string &template_name)
+{
+	std::optional<std::string> error;
+	const std::string name = manager.create_disposable(template_name, [&](const std::string &e) { error = e; });
+	dispatch_until([&] { return error.has_value(); });
+	return {name, *error};
+}
+
+std::string created(VmManager &manager, const std::string &template_name)
+{
+	const auto [name, error] = create(manager, template_name);
+	REQUIRE(error == "");
+	return name;
+}
+
 } // namespace
 
 TEST_CASE("manager: lists managed domains and reports those running", "[manager][libvirt]")
@@ -76,17 +92,19 @@ TEST_CASE("manager: an app domain starts with the GUI devices, its stored XML un
 {
 	Fixture f;
 	VmManager manager(*f.conn, f.config(), f.listener);
-	manager.start_app("mail");
-	dispatch_until([&] { return f.listener.has_started("mail"); });
+	std::optional<std::string> error;
+	manager.start_app("mail", [&](const std::string &e) { error = e; });
+	dispatch_until([&] { return error && f.listener.has_started("mail"); });
+	CHECK(*error == "");
 	const VmInfo &mail = f.listener.started.back();
 	CHECK(mail.metadata.label == Label::Green);
 	CHECK(mail.gui == GuiDevices{f.tmp.path() / "run" / "mail.gui.sock", "bulkhead-mail", 8});
 	const Domain d = f.conn->find("mail");
 	CHECK_THAT(f.conn->xml_of(d.get(), VIR_DOMAIN_XML_INACTIVE), !Contains("org.bulkhead.gui.0"));
 
-	CHECK_THROWS_WITH(manager.start_app("mail"), Contains("already running"));
-	CHECK_THROWS_WITH(manager.start_app("debian"), Contains("not an app domain"));
-	CHECK_THROWS_WITH(manager.start_app("nosuch"), Contains("no domain named 'nosuch'"));
+	CHECK_THROWS_WITH(manager.start_app("mail", nullptr), Contains("already running"));
+	CHECK_THROWS_WITH(manager.start_app("debian", nullptr), Contains("not an app domain"));
+	CHECK_THROWS_WITH(manager.start_app("nosuch", nullptr), Contains("no domain named 'nosuch'"));
 
 	f.fake_shm("mail");
 	REQUIRE(virDomainShutdown(d.get()) == 0);
@@ -99,37 +117,54 @@ TEST_CASE("manager: a disposable is created over an overlay and destroyed with i
 {
 	Fixture f;
 	VmManager manager(*f.conn, f.config(), f.listener);
-	const std::string name = manager.create_disposable("dvm");
-	CHECK(name == "disp1");
+	std::optional<std::string> error;
+	const std::string name = manager.create_disposable("dvm", [&](const std::string &e) { error = e; });
+	CHECK(name == "disp1"); // known at once, for the placeholder window
 	CHECK(std::filesystem::exists(f.overlay("disp1")));
+	dispatch_until([&] { return error.has_value(); });
+	CHECK(*error == "");
 	CHECK(bulkhead::test::state_of(*f.conn, "disp1") == VIR_DOMAIN_RUNNING);
 	const Domain d = f.conn->find("disp1");
 	CHECK(virDomainIsPersistent(d.get()) == 0);
 	CHECK_THAT(f.conn->xml_of(d.get()), Contains(f.overlay("disp1").string()));
 
 	dispatch_until([&] { return f.listener.has_started("disp1"); });
-	const VmInfo &info = f.listener.started.back();
+	const VmInfo info = f.listener.started.back();
 	CHECK(info.metadata.role == Role::Disposable);
 	CHECK(info.metadata.template_name == "dvm");
 	CHECK(info.metadata.label == Label::Orange);
 	CHECK(info.gui.socket == f.tmp.path() / "run" / "disp1.gui.sock");
 	CHECK(info.shm == f.shm / "bulkhead-disp1");
 
-	CHECK(manager.create_disposable("dvm") == "disp2");
+	CHECK(created(manager, "dvm") == "disp2");
 	f.fake_shm("disp1");
 	manager.destroy_disposable("disp1");
+	manager.destroy_disposable("disp1"); // already under way: nothing more
+	dispatch_until([&] { return f.listener.has_stopped("disp1"); });
 	CHECK_FALSE(std::filesystem::exists(f.overlay("disp1")));
 	CHECK_FALSE(std::filesystem::exists(f.shm / "bulkhead-disp1"));
 	CHECK_FALSE(f.conn->find("disp1"));
-	REQUIRE(f.listener.has_stopped("disp1"));
-	dispatch_pending(); // its stopped event finds nothing more to do
+	dispatch_pending();
 	CHECK(f.listener.stopped.size() == 1);
-	CHECK(manager.create_disposable("dvm") == "disp1"); // the lowest free name again
+	CHECK(created(manager, "dvm") == "disp1"); // the lowest free name again
+
+	// names taken by creations under way are not given twice
+	const std::string a = manager.create_disposable("dvm", nullptr);
+	error.reset();
+	const std::string b = manager.create_disposable("dvm", [&](const std::string &e) { error = e; });
+	CHECK(a == "disp3");
+	CHECK(b == "disp4");
+	manager.destroy_disposable(b); // before its start finished
+	dispatch_until([&] { return error.has_value(); });
+	CHECK(*error == "disposable 'disp4' was destroyed before it started");
+	dispatch_until([&] { return !f.conn->find("disp4") && !std::filesystem::exists(f.overlay("disp4")); });
+	dispatch_pending();
+	CHECK(f.listener.has_started("disp4") == f.listener.has_stopped("disp4"));
 
 	CHECK_THROWS_AS(manager.destroy_disposable("work"), std::invalid_argument);
-	CHECK_THROWS_WITH(manager.create_disposable("work"), Contains("is a app, not a disposable-template"));
-	CHECK_THROWS_WITH(manager.create_disposable("nosuch"), Contains("no template named 'nosuch'"));
-	CHECK_FALSE(std::filesystem::exists(f.overlay("disp3")));
+	CHECK_THROWS_WITH(manager.create_disposable("work", nullptr), Contains("is a app, not a disposable-template"));
+	CHECK_THROWS_WITH(manager.create_disposable("nosuch", nullptr), Contains("no template named 'nosuch'"));
+	CHECK_FALSE(std::filesystem::exists(f.overlay("disp5")));
 	CHECK(std::filesystem::exists(f.base));
 }
 
@@ -137,7 +172,7 @@ TEST_CASE("manager: a disposable that stops by itself is cleaned up", "[manager]
 {
 	Fixture f;
 	VmManager manager(*f.conn, f.config(), f.listener);
-	manager.create_disposable("dvm");
+	created(manager, "dvm");
 	dispatch_until([&] { return f.listener.has_started("disp1"); });
 	f.fake_shm("disp1");
 	REQUIRE(virDomainDestroy(f.conn->find("disp1").get()) == 0); // as if QEMU died
@@ -154,7 +189,7 @@ TEST_CASE("manager: a failed start leaves no overlay", "[manager][libvirt]")
 	xml.replace(xml.find("<name>dvm</name>"), 16, "<name>bad</name>");
 	xml.replace(xml.find("7a10</uuid>"), 4, "7a11");
 	bulkhead::test::define(*f.conn, xml);
-	CHECK_THROWS_WITH(manager.create_disposable("bad"), Contains("qemu-img could not create overlay"));
+	CHECK_THROWS_WITH(manager.create_disposable("bad", nullptr), Contains("qemu-img could not create overlay"));
 	CHECK(std::filesystem::is_empty(f.tmp.path() / "overlays"));
 	CHECK_FALSE(f.conn->find("disp1"));
 }
@@ -170,7 +205,7 @@ TEST_CASE("manager: preloaded disposables wait paused and are handed out", "[man
 	dispatch_pending();
 	CHECK_FALSE(f.listener.has_started("disp1")); // not the user's yet
 
-	CHECK(manager.create_disposable("dvm") == "disp1");
+	CHECK(created(manager, "dvm") == "disp1");
 	CHECK(bulkhead::test::state_of(*f.conn, "disp1") == VIR_DOMAIN_RUNNING);
 	dispatch_until([&] { return f.listener.has_started("disp1") && manager.pool("dvm").size() == 1; });
 	CHECK(manager.pool("dvm") == std::vector<std::string>{"disp2"});
@@ -186,8 +221,8 @@ TEST_CASE("manager: leftovers of an earlier run are destroyed and swept", "[mana
 	Fixture f;
 	{
 		VmManager first(*f.conn, f.config(), f.listener);
-		first.create_disposable("dvm");
-		first.create_disposable("dvm");
+		created(first, "dvm");
+		first.create_disposable("dvm", nullptr); // still starting: destroyed too
 		// the manager's destructor destroys its disposables and their overlays
 	}
 	CHECK_FALSE(f.conn->find("disp1"));
@@ -197,10 +232,11 @@ TEST_CASE("manager: leftovers of an earlier run are destroyed and swept", "[mana
 	std::string xml;
 	{
 		VmManager first(*f.conn, f.config(), f.listener);
-		first.create_disposable("dvm");
+		created(first, "dvm");
 		xml = f.conn->xml_of(f.conn->find("disp1").get());
 	}
 	virDomainPtr d = virDomainCreateXML(f.conn->get(), xml.c_str(), 0);
+	INFO((d ? "" : virGetLastErrorMessage()));
 	REQUIRE(d);
 	virDomainFree(d);
 	std::ofstream(f.overlay("disp1")) << "x";
