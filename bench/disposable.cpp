@@ -1,11 +1,12 @@
-// Disposable timings through libvirt's embedded QEMU driver under TCG:
-// create (overlay + domain start), click-to-guest (until the guest reports on
-// its GUI channel), and destroy: called on the event loop's thread as
-// VmManager does, and on a worker thread while the loop thread, a child
-// subreaper, reaps the exited QEMU (VM-NOTES: a slow-reaping PID 1 is what
-// makes destroy slow). Usage: bulkhead-bench-disposable TEMPLATE.xml WORKDIR [ROUNDS]
+// Disposable timings through VmManager and libvirt's embedded QEMU driver
+// under TCG: how long a create call blocks the event loop, until libvirt
+// started the domain, until the guest speaks on its GUI channel; destroy until
+// stopped, without and with this process reaping QEMU as a child subreaper
+// (VM-NOTES: a slow-reaping PID 1 is what makes destroy slow).
+// Usage: bulkhead-bench-disposable TEMPLATE.xml WORKDIR [ROUNDS]
 #include "vm/event_loop.hpp"
 #include "vm/manager.hpp"
+#include "vm/reaper.hpp"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -17,11 +18,8 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 using namespace bulkhead::vm;
@@ -67,28 +65,21 @@ bool wait_for_guest(const std::filesystem::path &socket_path)
 	return ok;
 }
 
-// Reaps exited QEMU processes re-parented to us, and nothing else: libvirt
-// waits for its own children itself.
 int handle_sigchld(int, void *)
 {
-	siginfo_t info;
-	while (true) {
-		info.si_pid = 0;
-		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
-			return 0;
-		std::ifstream comm("/proc/" + std::to_string(info.si_pid) + "/comm");
-		std::string name;
-		std::getline(comm, name);
-		if (name.rfind("qemu-system", 0) != 0)
-			return 0; // someone else's child: leave it to its waiter
-		waitpid(info.si_pid, nullptr, 0);
-	}
+	reap_exited_qemu();
+	return 0;
 }
 
 double median(std::vector<double> v)
 {
 	std::sort(v.begin(), v.end());
 	return v.empty() ? 0 : v[v.size() / 2];
+}
+
+void print(const char *what, const std::vector<double> &v)
+{
+	std::printf("disposable %s: median %.0f ms over %zu\n", what, median(v), v.size());
 }
 
 } // namespace
@@ -119,10 +110,10 @@ int main(int argc, char **argv)
 	std::filesystem::create_directories(config.runtime_dir);
 	VmManager manager(conn, config, listener);
 
-	std::vector<double> create, boot, destroy_loop, destroy_worker;
+	std::vector<double> call, create, boot, destroy[2];
 	for (int mode = 0; mode < 2; ++mode) {
 		if (mode == 1) {
-			prctl(PR_SET_CHILD_SUBREAPER, 1);
+			become_child_subreaper();
 			sigset_t set;
 			sigemptyset(&set);
 			sigaddset(&set, SIGCHLD);
@@ -130,10 +121,11 @@ int main(int argc, char **argv)
 			wl_event_loop_add_signal(loop, SIGCHLD, handle_sigchld, nullptr);
 		}
 		for (int i = 0; i < rounds; ++i) {
-			const auto t0 = Clock::now();
 			const std::size_t seen = listener.started.size();
 			bool up = false;
+			const auto t0 = Clock::now();
 			const std::string name = manager.create_disposable("boot-dvm", [&](const std::string &e) { up = e.empty(); });
+			call.push_back(ms_since(t0));
 			if (!dispatch_until([&] { return up; }))
 				return 1;
 			create.push_back(ms_since(t0));
@@ -143,30 +135,17 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			boot.push_back(ms_since(t0));
+			const int stopped = listener.stopped;
 			const auto t1 = Clock::now();
-			if (mode == 0) {
-				const int stopped = listener.stopped;
-				manager.destroy_disposable(name);
-				dispatch_until([&] { return listener.stopped > stopped; });
-				destroy_loop.push_back(ms_since(t1));
-			} else {
-				bool done = false;
-				virDomainPtr d = virDomainLookupByName(conn.get(), name.c_str());
-				std::thread worker([&] {
-					virDomainDestroyFlags(d, 0);
-					EventLoopBridge::post([&] { done = true; });
-				});
-				dispatch_until([&] { return done; });
-				worker.join();
-				destroy_worker.push_back(ms_since(t1));
-				virDomainFree(d); // its stopped event made the manager remove its files
-			}
+			manager.destroy_disposable(name);
+			dispatch_until([&] { return listener.stopped > stopped; });
+			destroy[mode].push_back(ms_since(t1));
 		}
 	}
-	std::printf("disposable create (overlay + start): median %.0f ms over %zu\n", median(create), create.size());
-	std::printf("disposable create to guest on GUI channel: median %.0f ms over %zu\n", median(boot), boot.size());
-	std::printf("disposable destroy on the loop thread: median %.0f ms over %zu\n", median(destroy_loop), destroy_loop.size());
-	std::printf("disposable destroy on a worker, loop as subreaper: median %.0f ms over %zu\n", median(destroy_worker),
-		destroy_worker.size());
+	print("create, loop blocked (overlay + XML)", call);
+	print("create until libvirt started it", create);
+	print("create until the guest spoke on its GUI channel", boot);
+	print("destroy until stopped", destroy[0]);
+	print("destroy until stopped, loop reaping QEMU as subreaper", destroy[1]);
 	return 0;
 }

@@ -174,12 +174,6 @@ Connection::~Connection()
 	virConnectClose(conn_);
 }
 
-bool Connection::is_local() const
-{
-	const std::size_t scheme_end = uri_.find("://");
-	return scheme_end != std::string::npos && uri_.compare(scheme_end, 4, ":///") == 0; // no host
-}
-
 Domain Connection::find(const std::string &name) const
 {
 	virDomainPtr d = virDomainLookupByName(conn_, name.c_str());

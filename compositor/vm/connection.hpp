@@ -65,8 +65,6 @@ public:
 
 	virConnectPtr get() const { return conn_; }
 	const std::string &uri() const { return uri_; }
-	// Whether the hypervisor runs on this host (so overlays and /dev/shm are ours to manage).
-	bool is_local() const;
 
 	// nullptr when no domain has that name; throws for other errors.
 	Domain find(const std::string &name) const;

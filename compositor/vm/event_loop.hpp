@@ -29,7 +29,8 @@ public:
 	// Takes every source off the attached loop (call before destroying it);
 	// libvirt's handles and timeouts stay registered for the next attach().
 	static void detach();
-	// Runs fn on the loop's thread during a later dispatch. Any thread.
+	// Runs fn on the loop's thread during a later dispatch. Any thread, once
+	// attach() has run.
 	static void post(std::function<void()> fn);
 };
 
