@@ -56,7 +56,7 @@ Lifecycle lifecycle_of(int event, int detail)
 	case VIR_DOMAIN_EVENT_RESUMED: return Lifecycle::Resumed;
 	case VIR_DOMAIN_EVENT_STOPPED:
 		return detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED ? Lifecycle::Crashed : Lifecycle::Stopped;
-	case VIR_DOMAIN_EVENT_CRASHED: return Lifecycle::Crashed;
+	case VIR_DOMAIN_EVENT_CRASHED: return Lifecycle::Panicked;
 	default: return Lifecycle::Other;
 	}
 }
@@ -94,6 +94,7 @@ std::string to_string(Lifecycle event)
 	case Lifecycle::Resumed: return "resumed";
 	case Lifecycle::Stopped: return "stopped";
 	case Lifecycle::Crashed: return "crashed";
+	case Lifecycle::Panicked: return "panicked";
 	case Lifecycle::Other: break;
 	}
 	return "other";

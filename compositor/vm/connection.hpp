@@ -34,7 +34,9 @@ struct DomainFree {
 };
 using Domain = std::unique_ptr<struct _virDomain, DomainFree>;
 
-enum class Lifecycle { Defined, Undefined, Started, Suspended, Resumed, Stopped, Crashed, Other };
+// Crashed: stopped because it crashed. Panicked: the guest kernel panicked; the
+// domain may still exist (on_crash), a Stopped or Crashed follows when it goes.
+enum class Lifecycle { Defined, Undefined, Started, Suspended, Resumed, Stopped, Crashed, Panicked, Other };
 std::string to_string(Lifecycle event);
 
 struct LifecycleEvent {

@@ -181,3 +181,26 @@ TEST_CASE("event loop: work posted from another thread runs on the loop's thread
 	dispatch_until([&] { return ran; });
 	CHECK(ran_on == std::this_thread::get_id());
 }
+
+TEST_CASE("event loop: libvirt's sources move to another loop and back", "[events]")
+{
+	wl_event_loop *const main_loop = bulkhead::test::vm_loop();
+	CHECK_THROWS_AS(EventLoopBridge::attach(main_loop), std::logic_error);
+	Probe p;
+	p.id = virEventAddTimeout(-1, timeout_cb, &p, nullptr);
+
+	EventLoopBridge::detach();
+	virEventUpdateTimeout(p.id, 0); // recorded while no loop runs it
+	wl_event_loop *other = wl_event_loop_create();
+	EventLoopBridge::attach(other);
+	for (int i = 0; i < 200 && p.calls == 0; ++i)
+		wl_event_loop_dispatch(other, 100);
+	CHECK(p.calls > 0);
+	virEventUpdateTimeout(p.id, -1);
+	EventLoopBridge::detach();
+	wl_event_loop_destroy(other);
+
+	EventLoopBridge::attach(main_loop);
+	CHECK(virEventRemoveTimeout(p.id) == 0);
+	dispatch_pending();
+}
