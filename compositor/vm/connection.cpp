@@ -13,6 +13,8 @@
 namespace bulkhead::vm {
 namespace {
 
+// libvirt's default handler prints every error to stderr; ours reach the caller
+// as exceptions instead.
 void ignore_error(void *, virErrorPtr) {}
 
 std::string percent_encode(const std::string &s)
