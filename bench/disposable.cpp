@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 	}
 	virDomainFree(t);
 	Listener listener;
-	VmManagerConfig config{work / "run", "/dev/shm/bulkhead-bench-overlays", "/dev/shm", 16, 0, [](const std::string &) {}};
+	VmManagerConfig config{work / "run", work / "overlays", "/dev/shm", 16, 0, [](const std::string &) {}};
 	std::filesystem::create_directories(config.runtime_dir);
 	VmManager manager(conn, config, listener);
 
@@ -122,12 +122,14 @@ int main(int argc, char **argv)
 		}
 		for (int i = 0; i < rounds; ++i) {
 			const std::size_t seen = listener.started.size();
-			bool up = false;
+			std::optional<std::string> error;
 			const auto t0 = Clock::now();
-			const std::string name = manager.create_disposable("boot-dvm", [&](const std::string &e) { up = e.empty(); });
+			const std::string name = manager.create_disposable("boot-dvm", [&](const std::string &e) { error = e; });
 			call.push_back(ms_since(t0));
-			if (!dispatch_until([&] { return up; }))
+			if (!dispatch_until([&] { return error.has_value(); }) || !error->empty()) {
+				std::fprintf(stderr, "create: %s\n", error ? error->c_str() : "no answer");
 				return 1;
+			}
 			create.push_back(ms_since(t0));
 			if (!dispatch_until([&] { return listener.started.size() > seen; }) ||
 				!wait_for_guest(listener.started.back().gui.socket)) {

@@ -7,6 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
 rounds="${2:-3}"
 image="$build/tests/disposable/boot-image"
+# Not under /dev/shm: the embedded driver moves /dev/shm into its root.
 work="$(mktemp -d /tmp/bulkhead-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT INT TERM
 
