@@ -3,6 +3,7 @@
 # Only missing packages are installed, so a second run costs nothing.
 set -eu
 
+# qemu:///embed loads libvirt_driver_qemu.so (libvirt-daemon-driver-qemu) into our process.
 PACKAGES="
 build-essential meson ninja-build pkg-config git
 libwlroots-dev libwayland-dev wayland-protocols libdrm-dev libpixman-1-dev
@@ -10,7 +11,7 @@ libxkbcommon-dev xkb-data libinput-dev libcairo2-dev libpango1.0-dev
 libpng-dev libtomlplusplus-dev libcli11-dev catch2
 fonts-dejavu-core
 foot weston grim wtype wl-clipboard
-qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-dev
+qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-dev libpugixml-dev
 busybox-static e2fsprogs xz-utils
 "
 
