@@ -6,6 +6,9 @@
 #include "decoration.hpp"
 #include "domains/disposables.hpp"
 #include "domains/launcher_protocol.hpp"
+#include "domains/libvirt_domains.hpp"
+#include "domains/vm_backend.hpp"
+#include "vm/connection.hpp"
 #include "desktop/popup.hpp"
 #include "desktop/notice.hpp"
 #include "desktop/view.hpp"
@@ -106,6 +109,7 @@ Server::~Server()
 		if (source)
 			wl_event_source_remove(source);
 	launcher_.reset();
+	vms_.reset(); // destroys the VM disposables while the disposables still know them
 	disposables_.reset();
 	clipboard_.reset();
 	notice_.reset();
@@ -154,8 +158,23 @@ std::string Server::start(const std::string &socket_name)
 	for (const std::string &command : config_.autostart)
 		spawn(command);
 	domains_->start(config_.domains);
+	start_libvirt();
 	disposables_->start();
 	return name;
+}
+
+void Server::start_libvirt()
+{
+	if (config_.libvirt_uri && config_.libvirt_uri->empty())
+		return; // libvirt_uri = "": no VMs, local domains only
+	try {
+		const std::string uri = config_.libvirt_uri ? *config_.libvirt_uri : vm::default_uri();
+		vms_ = std::make_unique<LibvirtDomains>(*this, uri, static_cast<unsigned>(config_.disposables.preload));
+	} catch (const std::exception &e) {
+		vms_.reset();
+		wlr_log(WLR_ERROR, "libvirt: not available, showing local domains only: %s", e.what());
+		notify("No VMs: libvirt is not available (" + std::string(e.what()) + ")", "dom0");
+	}
 }
 
 void Server::run()
@@ -178,18 +197,34 @@ int Server::handle_signal(int signal, void *data)
 int Server::handle_sigchld(int, void *data)
 {
 	auto *self = static_cast<Server *>(data);
-	int status = 0;
-	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+	for (auto it = self->children_.begin(); it != self->children_.end();) {
+		int status = 0;
+		const pid_t pid = *it;
+		if (waitpid(pid, &status, WNOHANG) == 0) {
+			++it;
+			continue;
+		}
+		it = self->children_.erase(it);
 		self->domains_->handle_child_exit(pid, status);
+	}
+	if (self->vms_)
+		self->vms_->reap_children();
 	return 0;
+}
+
+pid_t Server::spawn_child(const ProcessSpec &spec)
+{
+	const pid_t pid = spawn_process(spec);
+	if (pid > 0)
+		children_.insert(pid);
+	return pid;
 }
 
 pid_t Server::spawn(const std::string &command)
 {
 	if (command.empty())
 		return -1;
-	const pid_t pid = spawn_process(shell_command(command));
+	const pid_t pid = spawn_child(shell_command(command));
 	if (pid < 0) {
 		wlr_log_errno(WLR_ERROR, "cannot start '%s'", command.c_str());
 		return -1;

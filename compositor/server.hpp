@@ -10,6 +10,7 @@
 
 #include <list>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace bulkhead {
@@ -20,6 +21,7 @@ class Seat;
 class TestHooks;
 class Decoration;
 class Disposables;
+class VmBackend;
 class LauncherProtocol;
 class Popup;
 class Clipboard;
@@ -41,6 +43,9 @@ public:
 	// Runs a command through /bin/sh in its own session; the child is reaped by
 	// the SIGCHLD handler. Returns its pid, or -1.
 	pid_t spawn(const std::string &command);
+	// Starts a child the compositor reaps itself (SIGCHLD reaps only its own
+	// children: libvirt, in this process, waits for its own). -1 on failure.
+	pid_t spawn_child(const struct ProcessSpec &spec);
 
 	const Config &config() const { return config_; }
 	wl_display *display() const { return display_; }
@@ -53,6 +58,8 @@ public:
 	Seat &seat() { return *seat_; }
 	DomainRegistry &domains() { return *domains_; }
 	Disposables &disposables() { return *disposables_; }
+	// libvirt's VMs; nullptr when libvirt is off (libvirt_uri = "") or could not start.
+	VmBackend *vms() { return vms_.get(); }
 
 	// Scene layers, bottom to top.
 	wlr_scene_tree *background_layer() const { return background_layer_; }
@@ -86,6 +93,7 @@ public:
 	bool take_user_launch(pid_t client_pid);
 
 private:
+	void start_libvirt();
 	void handle_new_output(wlr_output *output);
 	void handle_new_xdg_surface(wlr_xdg_surface *surface);
 	void handle_new_decoration(wlr_xdg_toplevel_decoration_v1 *decoration);
@@ -112,6 +120,7 @@ private:
 
 	std::unique_ptr<Seat> seat_;
 	std::unique_ptr<DomainRegistry> domains_;
+	std::unique_ptr<VmBackend> vms_;
 	std::unique_ptr<Disposables> disposables_;
 	std::unique_ptr<LauncherProtocol> launcher_;
 	std::unique_ptr<Clipboard> clipboard_;
@@ -122,6 +131,7 @@ private:
 	std::list<std::unique_ptr<Output>> outputs_;
 	std::list<std::unique_ptr<View>> views_;
 	std::list<std::pair<pid_t, int64_t>> user_launches_; // pid, launch time (ms)
+	std::set<pid_t> children_;
 	std::list<std::unique_ptr<Decoration>> decorations_;
 	std::list<std::unique_ptr<Popup>> popups_;
 

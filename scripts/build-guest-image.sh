@@ -138,7 +138,9 @@ done
 [ -b /dev/vda ] && mount -t ext4 -o ro /dev/vda /base && echo "bulkhead-init: base disk mounted"
 export XDG_RUNTIME_DIR=/run/user
 mkdir -m 0700 -p "$XDG_RUNTIME_DIR"
-bulkhead-agent --domain "$domain" --wayland-socket "$XDG_RUNTIME_DIR/wayland-0" --transport "virtio:$port" &
+mkdir -p /run/bulkhead
+bulkhead-agent --domain "$domain" --wayland-socket "$XDG_RUNTIME_DIR/wayland-0" --transport "virtio:$port" \
+	--control-socket /run/bulkhead/agent.sock --files-dir /tmp/files &
 i=0
 while [ ! -S "$XDG_RUNTIME_DIR/wayland-0" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 if [ -S "$XDG_RUNTIME_DIR/wayland-0" ]; then

@@ -428,9 +428,12 @@ void read_disposables(const Reader &r, const toml::table &t, Config &cfg)
 		d.template_name = r.string(*n, "disposables.template");
 		const auto it = std::find_if(cfg.domains.begin(), cfg.domains.end(),
 			[&](const DomainConfig &c) { return c.name == d.template_name; });
-		if (it == cfg.domains.end() || it->role != "disposable-template")
+		// Not a [[domain]]: a disposable template libvirt knows, unless libvirt is off.
+		const bool libvirt_off = cfg.libvirt_uri && cfg.libvirt_uri->empty();
+		if (it != cfg.domains.end() ? it->role != "disposable-template" : libvirt_off)
 			r.fail(*n, "disposables.template", "'" + d.template_name +
-				"' is not a [[domain]] with role = \"disposable-template\"");
+				"' is not a [[domain]] with role = \"disposable-template\"" +
+				(libvirt_off ? " (and libvirt is off)" : ""));
 	}
 	if (const auto *n = t.get("browser")) {
 		d.browser = trim(r.string(*n, "disposables.browser"));
@@ -442,11 +445,13 @@ void read_disposables(const Reader &r, const toml::table &t, Config &cfg)
 	if (const auto *n = t.get("open_from")) {
 		d.open_from_set = true;
 		d.open_from = r.strings(*n, "disposables.open_from");
+		// Names of app domains: [[domain]]s of role app, or VMs libvirt runs.
 		for (std::size_t i = 0; i < d.open_from.size(); ++i)
-			if (std::none_of(cfg.domains.begin(), cfg.domains.end(),
-				    [&](const DomainConfig &c) { return c.name == d.open_from[i] && c.role == "app"; }))
+			if (!valid_domain_name(d.open_from[i]) ||
+				std::any_of(cfg.domains.begin(), cfg.domains.end(),
+					[&](const DomainConfig &c) { return c.name == d.open_from[i] && c.role != "app"; }))
 				r.fail(*n->as_array()->get(i), "disposables.open_from[" + std::to_string(i + 1) + "]",
-					"'" + d.open_from[i] + "' is not an app [[domain]]");
+					"'" + d.open_from[i] + "' is not the name of an app domain");
 	}
 }
 
@@ -514,7 +519,7 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 	const Reader r(path_for_errors);
 	const toml::table root = toml_reader::parse(text, path_for_errors);
 	r.only_keys(root, "", {"theme", "terminal", "autostart", "keyboard", "output", "bindings", "domain", "xray_key",
-		"disposables", "clipboard_copy_key", "clipboard_paste_key"});
+		"disposables", "clipboard_copy_key", "clipboard_paste_key", "libvirt_uri"});
 
 	Config cfg;
 	cfg.path = path_for_errors;
@@ -579,6 +584,12 @@ Config parse_config(const std::string &text, const std::filesystem::path &path_f
 					"domain '" + d.name + "' is defined twice");
 			cfg.domains.push_back(d);
 		}
+	}
+	if (const auto *n = root.get("libvirt_uri")) {
+		cfg.libvirt_uri = trim(r.string(*n, "libvirt_uri"));
+		if (!cfg.libvirt_uri->empty() && cfg.libvirt_uri->find(":/") == std::string::npos)
+			r.fail(*n, "libvirt_uri", "'" + *cfg.libvirt_uri +
+				"' is not a libvirt URI (e.g. qemu:///system), or \"\" for no VMs");
 	}
 	if (const auto *n = root.get("disposables"))
 		read_disposables(r, r.table(*n, "disposables"), cfg);

@@ -139,6 +139,9 @@ struct Config {
 	std::vector<std::string> autostart; // host commands run once at start-up
 	std::vector<DomainConfig> domains;
 	DisposablesConfig disposables;
+	// libvirt's URI; unset: qemu:///embed?root=$XDG_STATE_HOME/bulkhead/libvirt
+	// (libvirt's QEMU driver in this process); "": no VMs, local domains only.
+	std::optional<std::string> libvirt_uri;
 
 	// The template disposables are made from; nullptr when there is none.
 	const DomainConfig *disposable_template() const;

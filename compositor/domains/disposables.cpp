@@ -6,7 +6,9 @@
 #include "desktop/view.hpp"
 #include "domains/domain.hpp"
 #include "domains/registry.hpp"
+#include "domains/vm_backend.hpp"
 #include "server.hpp"
+#include "vm/policy.hpp"
 #include "wire/messages.hpp"
 
 #include <algorithm>
@@ -57,25 +59,6 @@ bool same_content(int a, int b)
 
 } // namespace
 
-OpenDecision decide_open(const Config &config, const Domain &from, std::string *reason)
-{
-	if (from.disposable()) {
-		*reason = "a disposable asks to start another";
-		return OpenDecision::Ask;
-	}
-	const auto &allowed = config.disposables.open_from;
-	if (config.disposables.open_from_set &&
-		std::find(allowed.begin(), allowed.end(), from.name()) == allowed.end()) {
-		*reason = "domain " + from.name() + " is not in disposables.open_from";
-		return OpenDecision::Deny;
-	}
-	if (!config.disposable_template()) {
-		*reason = "no disposable template is configured";
-		return OpenDecision::Deny;
-	}
-	*reason = "domain " + from.name() + " may open files in disposables";
-	return OpenDecision::Allow;
-}
 
 Disposables::Disposables(Server &server) : server_(server) {}
 
@@ -120,52 +103,136 @@ std::string Disposables::next_name() const
 	}
 }
 
-Disposables::Instance &Disposables::create(std::optional<Job> job)
+std::string Disposables::template_name(bool *vm) const
 {
-	const DomainConfig *tmpl = server_.config().disposable_template();
-	DomainConfig config = *tmpl;
-	config.name = next_name();
-	config.role = "disposable";
-	config.autostart.clear();
+	*vm = false;
+	if (const DomainConfig *local = server_.config().disposable_template())
+		return local->name;
+	const std::string &name = server_.config().disposables.template_name;
+	if (!name.empty() && server_.vms() && !server_.vms()->template_label(name).empty()) {
+		*vm = true;
+		return name;
+	}
+	return "";
+}
+
+Disposables::Instance *Disposables::create(std::optional<Job> job)
+{
+	bool vm = false;
+	const std::string tmpl = template_name(&vm);
 	auto instance = std::make_unique<Instance>();
 	Instance &i = *instance;
 	i.owner = this;
+	i.vm = vm;
+	if (vm) {
+		// The VM engine names it and starts it in the background; its Domain
+		// arrives with attach_vm() once it runs.
+		i.label = server_.vms()->template_label(tmpl);
+		try {
+			const uint64_t serial = i.serial = next_serial_++;
+			i.name = server_.vms()->create_disposable(tmpl, [this, serial](const std::string &error) {
+				for (auto &other : instances_)
+					if (other->serial == serial && !error.empty()) {
+						other->vm_gone = true; // the VM engine cleaned up after itself
+						fail(*other, error);
+					}
+			});
+		} catch (const std::exception &e) {
+			wlr_log(WLR_ERROR, "disposables: cannot start one from %s: %s", tmpl.c_str(), e.what());
+			if (job)
+				refuse(*job, e.what());
+			return nullptr;
+		}
+	} else {
+		DomainConfig config = *server_.config().disposable_template();
+		config.name = next_name();
+		config.role = "disposable";
+		config.autostart.clear();
+		i.name = config.name;
+		i.label = config.label;
+		i.domain = &server_.domains().add(config, true);
+	}
 	instances_.push_back(std::move(instance));
-	wlr_log(WLR_INFO, "disposable %s: starting from template %s%s", config.name.c_str(), tmpl->name.c_str(),
+	wlr_log(WLR_INFO, "disposable %s: starting from template %s%s", i.name.c_str(), tmpl.c_str(),
 		job ? "" : " for the preload pool");
-	i.domain = &server_.domains().add(config, true);
 	if (job)
 		assign(i, std::move(*job));
-	return i;
+	return &i;
+}
+
+void Disposables::fail(Instance &instance, const std::string &why)
+{
+	if (instance.placeholder)
+		instance.placeholder->fail(why);
+	if (instance.job && instance.job->origin.launch)
+		bulkhead_launch_v1_send_failed(instance.job->origin.launch, why.c_str());
+	if (instance.job)
+		answer_origin(instance.job->origin, static_cast<uint32_t>(wire::OpenStatus::Failed), why);
+	destroy(instance, why);
+}
+
+void Disposables::refuse(Job &job, const std::string &why)
+{
+	if (job.origin.launch)
+		bulkhead_launch_v1_send_failed(job.origin.launch, why.c_str());
+	answer_origin(job.origin, static_cast<uint32_t>(wire::OpenStatus::Failed), why);
+	if (job.file >= 0)
+		close(job.file);
+}
+
+void Disposables::attach_vm(Domain &domain)
+{
+	Instance *instance = instance_named(domain.name());
+	if (!instance || !instance->vm)
+		return;
+	instance->domain = &domain;
+	wlr_log(WLR_INFO, "disposable %s: the VM runs", domain.name().c_str());
+}
+
+void Disposables::handle_vm_stopped(const std::string &name, const std::string &why)
+{
+	Instance *instance = instance_named(name);
+	if (!instance)
+		return;
+	instance->vm_gone = true;
+	if (instance->placeholder && !instance->had_window)
+		instance->placeholder->fail("the VM " + why);
+	destroy(*instance, "the VM " + why);
+}
+
+Disposables::Instance *Disposables::instance_named(const std::string &name)
+{
+	for (auto &instance : instances_)
+		if (instance->name == name && instance->doomed.empty())
+			return instance.get();
+	return nullptr;
 }
 
 void Disposables::assign(Instance &instance, Job job)
 {
 	instance.request = next_request_++;
 	const std::string what = job.app.empty() ? job.name : job.app;
-	instance.placeholder = std::make_unique<Placeholder>(server_, instance.domain->name(),
-		instance.domain->label(), what, [this](Placeholder *p) {
+	instance.placeholder = std::make_unique<Placeholder>(server_, instance.name, instance.label, what, [this](Placeholder *p) {
 			lingering_.remove_if([p](const auto &l) { return l.get() == p; });
 		});
 	instance.job = std::move(job);
 	if (instance.job->origin.launch)
-		bulkhead_launch_v1_send_started(instance.job->origin.launch, instance.domain->name().c_str());
+		bulkhead_launch_v1_send_started(instance.job->origin.launch, instance.name.c_str());
 	if (!instance.job->origin.domain.empty())
 		answer_origin(instance.job->origin, static_cast<uint32_t>(wire::OpenStatus::Started),
-			"opening in " + instance.domain->name());
-	if (instance.domain->manager())
-		send_job(instance);
+			"opening in " + instance.name);
+	send_job(instance);
 }
 
 void Disposables::send_job(Instance &instance)
 {
-	if (instance.sent || !instance.job || !instance.domain->manager())
+	if (instance.sent || !instance.job || !instance.domain || !instance.domain->manager())
 		return;
 	instance.sent = true;
 	const Job &job = *instance.job;
 	wl_resource *manager = instance.domain->manager();
 	if (!job.app.empty()) {
-		wlr_log(WLR_INFO, "disposable %s: request %u: launching '%s'", instance.domain->name().c_str(),
+		wlr_log(WLR_INFO, "disposable %s: request %u: launching '%s'", instance.name.c_str(),
 			instance.request, job.app.c_str());
 		bulkhead_domain_manager_v1_send_launch(manager, instance.request, job.app.c_str());
 		return;
@@ -173,14 +240,15 @@ void Disposables::send_job(Instance &instance)
 	uint32_t flags = BULKHEAD_DOMAIN_MANAGER_V1_FILE_FLAGS_OPEN;
 	if (!job.origin.domain.empty())
 		flags |= BULKHEAD_DOMAIN_MANAGER_V1_FILE_FLAGS_RETURN;
-	wlr_log(WLR_INFO, "disposable %s: request %u: sending '%s'", instance.domain->name().c_str(), instance.request,
+	wlr_log(WLR_INFO, "disposable %s: request %u: sending '%s'", instance.name.c_str(), instance.request,
 		job.name.c_str());
 	bulkhead_domain_manager_v1_send_send_file(manager, instance.request, flags, job.file, job.name.c_str());
 }
 
 void Disposables::open_browser()
 {
-	if (!server_.config().disposable_template()) {
+	bool vm;
+	if (template_name(&vm).empty()) {
 		wlr_log(WLR_ERROR, "disposables: no browser: no disposable template is configured");
 		return;
 	}
@@ -198,7 +266,8 @@ void Disposables::open_browser()
 
 void Disposables::open_file(int file, const std::string &name, OpenOrigin origin)
 {
-	if (!server_.config().disposable_template()) {
+	bool vm;
+	if (template_name(&vm).empty()) {
 		const std::string why = "no disposable template is configured";
 		wlr_log(WLR_ERROR, "disposables: cannot open '%s': %s", name.c_str(), why.c_str());
 		if (origin.launch)
@@ -220,10 +289,18 @@ void Disposables::open_file(int file, const std::string &name, OpenOrigin origin
 
 void Disposables::handle_open_request(Domain &from, uint32_t request, int file, const std::string &name)
 {
-	std::string reason;
-	const OpenDecision decision = decide_open(server_.config(), from, &reason);
+	const DisposablesConfig &cfg = server_.config().disposables;
+	vm::PolicyConfig policy;
+	if (cfg.open_from_set)
+		policy.open_in_disposable = cfg.open_from;
+	vm::Decision decision = vm::decide_open_in_disposable(policy, from.name(),
+		from.disposable() ? vm::Role::Disposable : vm::Role::App);
+	bool vm;
+	if (decision.verdict != vm::Verdict::Deny && template_name(&vm).empty())
+		decision = {vm::Verdict::Deny, "no disposable template is configured"};
+	std::string &reason = decision.reason;
 	OpenOrigin origin{nullptr, from.name(), request};
-	if (decision == OpenDecision::Ask && !prompt_) {
+	if (decision.verdict == vm::Verdict::Ask && !prompt_) {
 		prompt_ = std::make_unique<Prompt>();
 		prompt_->origin = origin;
 		prompt_->file = file;
@@ -236,8 +313,8 @@ void Disposables::handle_open_request(Domain &from, uint32_t request, int file, 
 		wlr_log(WLR_INFO, "disposables: asking the user: %s to open '%s'", reason.c_str(), name.c_str());
 		return;
 	}
-	if (decision != OpenDecision::Allow) {
-		if (decision == OpenDecision::Ask)
+	if (decision.verdict != vm::Verdict::Allow) {
+		if (decision.verdict == vm::Verdict::Ask)
 			reason += "; another request is waiting for the user";
 		wlr_log(WLR_ERROR, "disposables: refused to open '%s' for domain %s: %s", name.c_str(), from.name().c_str(),
 			reason.c_str());
@@ -416,8 +493,9 @@ void Disposables::reap(Instance &instance)
 {
 	const std::string why = instance.doomed;
 	Domain *domain = instance.domain;
-	const std::string name = domain->name();
-	const std::string dir = domain->runtime_dir();
+	const std::string name = instance.name;
+	const bool vm = instance.vm, vm_gone = instance.vm_gone;
+	const std::string dir = domain ? domain->runtime_dir() : Domain::runtime_dir_of(name);
 	wlr_log(WLR_INFO, "disposable %s: destroying it: %s", name.c_str(), why.c_str());
 	if (instance.grace)
 		wl_event_source_remove(instance.grace);
@@ -427,7 +505,10 @@ void Disposables::reap(Instance &instance)
 	if (instance.placeholder && instance.placeholder->failed())
 		lingering_.push_back(std::move(instance.placeholder));
 	instances_.remove_if([&](const auto &i) { return i.get() == &instance; });
-	server_.domains().remove(domain); // kills its processes
+	if (domain)
+		server_.domains().remove(domain); // kills its local processes, or its VM's daemon
+	if (vm && !vm_gone)
+		server_.vms()->destroy_disposable(name); // its overlay and shared memory go once it stopped
 	std::error_code ec;
 	std::filesystem::remove_all(dir, ec);
 	if (ec || std::filesystem::exists(dir))
@@ -439,6 +520,7 @@ void Disposables::reap(Instance &instance)
 
 void Disposables::refill_pool()
 {
+	// VM templates have the VM engine's pool of paused disposables.
 	if (refill_ || !server_.config().disposable_template())
 		return;
 	// In the background: never while the event that asked for it is handled.

@@ -32,9 +32,6 @@ struct OpenOrigin {
 	uint32_t request = 0;          // its request number
 };
 
-// The policy for a guest's request to open a file in a disposable.
-enum class OpenDecision { Allow, Ask, Deny };
-OpenDecision decide_open(const Config &config, const Domain &from, std::string *reason);
 
 class Disposables {
 public:
@@ -60,6 +57,11 @@ public:
 	void handle_view_unmapped(View &view);
 	void forget_launch(wl_resource *launch);
 
+	// A VM disposable started by the VM engine runs and has its Domain now, or
+	// stopped by itself (crashed, shut down).
+	void attach_vm(Domain &domain);
+	void handle_vm_stopped(const std::string &name, const std::string &why);
+
 	// While a disposable's request waits for the user, Super+Y allows it and
 	// Super+N refuses it: keys only the compositor sees. True when consumed.
 	bool handle_prompt_key(uint32_t modifiers, uint32_t keysym);
@@ -73,7 +75,11 @@ private:
 	};
 	struct Instance {
 		Disposables *owner = nullptr;
-		Domain *domain = nullptr;
+		std::string name, label;
+		uint64_t serial = 0;          // tells a VM engine's answer which instance it is for
+		bool vm = false;              // made by the VM engine (else local processes)
+		bool vm_gone = false;         // the VM engine already destroyed it
+		Domain *domain = nullptr;     // nullptr until a VM disposable runs
 		std::string doomed;           // why it is to be destroyed, once it is
 		std::optional<Job> job;       // nullopt while it waits in the pool
 		uint32_t request = 0;         // the host's request number for its app
@@ -85,7 +91,14 @@ private:
 	};
 
 	Instance *instance_of(Domain &domain);
-	Instance &create(std::optional<Job> job);
+	Instance *instance_named(const std::string &name);
+	// The template disposables come from, and whether the VM engine makes them;
+	// empty when there is none.
+	std::string template_name(bool *vm) const;
+	// nullptr when the VM engine could not even begin (the job is answered).
+	Instance *create(std::optional<Job> job);
+	void fail(Instance &instance, const std::string &why);
+	void refuse(Job &job, const std::string &why);
 	void assign(Instance &instance, Job job);
 	void send_job(Instance &instance);
 	void destroy(Instance &instance, const std::string &why);
@@ -113,6 +126,7 @@ private:
 	std::list<std::unique_ptr<Instance>> instances_;
 	std::list<std::unique_ptr<Placeholder>> lingering_; // failed starts, shown a while
 	uint32_t next_request_ = 1;
+	uint64_t next_serial_ = 1;
 	wl_event_source *refill_ = nullptr, *reap_ = nullptr;
 };
 

@@ -77,10 +77,10 @@ Domain::~Domain()
 		kill(-agent_pid_, signal);
 }
 
-std::string Domain::runtime_dir() const
+std::string Domain::runtime_dir_of(const std::string &name)
 {
 	const char *base = getenv("XDG_RUNTIME_DIR");
-	return std::string(base ? base : "/tmp") + "/bulkhead-domains/" + config_.name;
+	return std::string(base ? base : "/tmp") + "/bulkhead-domains/" + name;
 }
 
 void Domain::start()
@@ -91,7 +91,7 @@ void Domain::start()
 		wlr_log_errno(WLR_ERROR, "domain %s: cannot create %s", name().c_str(), dir.c_str());
 		return;
 	}
-	if (config_.backend == "external") {
+	if (config_.backend != "local") { // the agent runs elsewhere: in a VM, or started by someone else
 		if (daemon_pid_ <= 0)
 			start_daemon();
 		return;
@@ -120,7 +120,7 @@ void Domain::start_agent()
 		"--open-command", config_.open_command};
 	spec.unset_env = {"WAYLAND_DISPLAY", "WAYLAND_SOCKET", "DISPLAY"};
 	spec.fds = {{pipe_fds[1], ready_fd_number}};
-	agent_pid_ = spawn_process(spec);
+	agent_pid_ = server_.spawn_child(spec);
 	close(pipe_fds[1]);
 	if (agent_pid_ <= 0) {
 		close(pipe_fds[0]);
@@ -166,7 +166,7 @@ void Domain::start_apps()
 		spec.env = {{"XDG_RUNTIME_DIR", dir}, {"WAYLAND_DISPLAY", "wayland-0"},
 			{"BULKHEAD_AGENT_SOCKET", dir + "/agent.sock"}};
 		spec.unset_env = {"WAYLAND_SOCKET", "DISPLAY"};
-		const pid_t pid = spawn_process(spec);
+		const pid_t pid = server_.spawn_child(spec);
 		if (pid > 0) {
 			app_pids_.push_back(pid);
 			wlr_log(WLR_INFO, "domain %s: started '%s' (pid %d)", name().c_str(), command.c_str(), pid);
@@ -196,7 +196,7 @@ void Domain::start_daemon()
 	});
 
 	ProcessSpec spec;
-	const std::string socket = config_.backend == "external" ? config_.gui_socket : runtime_dir() + "/gui.sock";
+	const std::string socket = config_.backend != "local" ? config_.gui_socket : runtime_dir() + "/gui.sock";
 	// A VM: gui_socket is QEMU's end of its channel, the region its ivshmem file.
 	const bool vm = !config_.shared_memory_file.empty();
 	spec.argv = {helper_path("bulkhead-gui-daemon"), "--domain", name(), "--transport",
@@ -207,7 +207,7 @@ void Domain::start_daemon()
 	spec.env = {{"WAYLAND_SOCKET", std::to_string(wayland_fd_number)}};
 	spec.unset_env = {"WAYLAND_DISPLAY", "DISPLAY"};
 	spec.fds = {{fds[1], wayland_fd_number}};
-	daemon_pid_ = spawn_process(spec);
+	daemon_pid_ = server_.spawn_child(spec);
 	close(fds[1]);
 	if (daemon_pid_ <= 0) {
 		wlr_log_errno(WLR_ERROR, "domain %s: cannot start bulkhead-gui-daemon", name().c_str());

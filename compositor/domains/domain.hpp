@@ -30,7 +30,8 @@ public:
 	const DomainConfig &config() const { return config_; }
 	wl_client *client() const { return client_; }
 	bool disposable() const { return disposable_; }
-	std::string runtime_dir() const;
+	std::string runtime_dir() const { return runtime_dir_of(name()); }
+	static std::string runtime_dir_of(const std::string &name);
 
 	// The daemon's bulkhead_domain_manager_v1, once bound at version 2 or later:
 	// how the compositor launches apps and sends files into the domain.

@@ -9,9 +9,9 @@ std::string themes_dir()
 	return env_or("BULKHEAD_THEMES", "themes");
 }
 
-std::string base_config(const std::string &extra)
+std::string base_config(const std::string &extra, const std::string &libvirt_uri)
 {
-	return "theme = \"" + themes_dir() + "/default.toml\"\n" + extra +
+	return "theme = \"" + themes_dir() + "/default.toml\"\nlibvirt_uri = \"" + libvirt_uri + "\"\n" + extra +
 		"\n[[output]]\nname = \"HEADLESS-1\"\nmode = \"1280x720\"\n";
 }
 

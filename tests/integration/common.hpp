@@ -11,8 +11,9 @@
 namespace harness {
 
 std::string themes_dir();
-// One 1280x720 output, the source tree's default theme, plus `extra` lines.
-std::string base_config(const std::string &extra = "");
+// One 1280x720 output, the source tree's default theme, plus `extra` lines;
+// no libvirt unless a URI is given.
+std::string base_config(const std::string &extra = "", const std::string &libvirt_uri = "");
 const bulkhead::Theme &theme();
 Rgba rgba(const bulkhead::Colour &c);
 // A foot command with a fixed title that keeps running.

@@ -91,6 +91,19 @@ GuestImage GuestImage::from_env()
 	return image;
 }
 
+void prepare_libvirt_root(const std::string &root)
+{
+	std::filesystem::create_directories(root + "/etc");
+	// libvirt probes QEMU's capabilities once per cache (a second or more):
+	// every test VM shares one cache in the build directory.
+	const std::string cache = env_or("BULKHEAD_TEST_OUTPUT", "/tmp") + "/libvirt-cache";
+	std::filesystem::create_directories(cache);
+	std::filesystem::create_directory_symlink(cache, root + "/cache");
+	std::ofstream(root + "/etc/qemu.conf") << "stdio_handler = \"file\"\nsecurity_driver = \"none\"\n"
+						  "user = \"root\"\ngroup = \"root\"\ndynamic_ownership = 0\n"
+						  "cgroup_controllers = [ ]\n";
+}
+
 QemuVm::QemuVm(const GuestImage &image, const std::string &apps, int region_mib) : region_mib_(region_mib)
 {
 	char dir[] = "/tmp/bulkhead-qemu-XXXXXX"; // short: unix socket paths are limited
@@ -101,15 +114,7 @@ QemuVm::QemuVm(const GuestImage &image, const std::string &apps, int region_mib)
 	region_file_ = "/dev/shm/" + name_;
 	serial_log_ = root_ + "/serial.log";
 	overlay_ = root_ + "/disk.qcow2";
-	std::filesystem::create_directories(root_ + "/etc");
-	// libvirt probes QEMU's capabilities once per cache (a second or more):
-	// every test VM shares one cache in the build directory.
-	const std::string cache = env_or("BULKHEAD_TEST_OUTPUT", "/tmp") + "/libvirt-cache";
-	std::filesystem::create_directories(cache);
-	std::filesystem::create_directory_symlink(cache, root_ + "/cache");
-	std::ofstream(root_ + "/etc/qemu.conf") << "stdio_handler = \"file\"\nsecurity_driver = \"none\"\n"
-						   "user = \"root\"\ngroup = \"root\"\ndynamic_ownership = 0\n"
-						   "cgroup_controllers = [ ]\n";
+	prepare_libvirt_root(root_);
 	base_disk_ = image.base_disk;
 	xml_ = "<domain type='qemu'><name>" + name_ + "</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>"
 		"<os><type arch='x86_64' machine='q35'>hvm</type><kernel>" + image.vmlinux + "</kernel><initrd>" +

@@ -21,6 +21,10 @@ struct GuestImage {
 	static GuestImage from_env();
 };
 
+// A private root for libvirt's embedded QEMU driver: its qemu.conf, and the
+// capability cache every test shares.
+void prepare_libvirt_root(const std::string &root);
+
 class QemuVm {
 public:
 	// Prepares a private libvirt root (etc/qemu.conf); nothing runs yet.

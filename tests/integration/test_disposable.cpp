@@ -199,7 +199,7 @@ label = "green"
 		{{"BULKHEAD_AGENT_SOCKET", domain_dir(c, "work") + "/agent.sock"}});
 	INFO(r.output);
 	CHECK(r.status == 1);
-	CHECK(r.output.find("refused domain work is not in disposables.open_from") != std::string::npos);
+	CHECK(r.output.find("refused domain 'work' is not listed in open_in_disposable") != std::string::npos);
 	REQUIRE(c.wait_for_log("disposables: refused to open 'refused.txt' for domain work"));
 	CHECK(c.log_text().find("disposable disp1: starting") == std::string::npos);
 	CHECK_FALSE(std::filesystem::exists(domain_dir(c, "disp1")));
@@ -265,7 +265,7 @@ open_command = ")" + viewer(seen, false) + R"("
 browser = ")" + asker + R"("
 )"));
 	c.inject({"key", "Super+Shift+b"});
-	REQUIRE(c.wait_for_log("disposables: asking the user: a disposable asks to start another to open 'nested.txt'", 20s));
+	REQUIRE(c.wait_for_log("disposables: asking the user: domain 'disp1' is a disposable asking to start another disposable to open 'nested.txt'", 20s));
 	// The question is drawn by the compositor, framed in the asking disposable's colour.
 	Image shot;
 	REQUIRE(wait_until([&] {
@@ -278,7 +278,7 @@ browser = ")" + asker + R"("
 	CHECK(c.log_text().find("disposable disp2: starting") == std::string::npos);
 
 	// The second request: allowed, it opens in disp2.
-	REQUIRE(c.wait_for_log("disposables: asking the user: a disposable asks to start another", 10s, c.log_text().find("the user refused it")));
+	REQUIRE(c.wait_for_log("disposables: asking the user: domain 'disp1' is a disposable", 10s, c.log_text().find("the user refused it")));
 	c.inject({"key", "Super+y"});
 	REQUIRE(c.wait_for_log("disposables: 'nested.txt' from disp1: the user allowed it"));
 	auto w = wait_for_window(c, "viewer nested.txt", 30s);

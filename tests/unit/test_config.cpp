@@ -336,7 +336,7 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 	// The theme line is line 1 of every test file.
 	CHECK(error_of("terminl = \"foot\"") ==
 		"/cfg/config.toml:2: key 'terminl': unknown key (known keys here: theme, terminal, autostart, "
-		"keyboard, output, bindings, domain, xray_key, disposables, clipboard_copy_key, clipboard_paste_key)");
+		"keyboard, output, bindings, domain, xray_key, disposables, clipboard_copy_key, clipboard_paste_key, libvirt_uri)");
 	CHECK_THAT(error_of("xray_key = \"Super+x\""), Catch::Contains("key 'xray_key': must be a single key"));
 	CHECK_THAT(error_of("xray_key = \"Nope\""), Catch::Contains("key 'xray_key': unknown key 'Nope'"));
 	CHECK(parse("xray_key = \"Pause\"").xray_keysym == 0xff13);
