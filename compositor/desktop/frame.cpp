@@ -6,9 +6,24 @@
 #include <algorithm>
 
 namespace bulkhead {
+namespace {
+
+// Most of the way to the grey of the same lightness (sRGB luma).
+Colour greyed_colour(const Colour &c)
+{
+	const float y = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
+	return c.mixed_with(Colour{y, y, y, c.a}, 0.8f);
+}
+
+FrameColours greyed_colours(const FrameColours &c)
+{
+	return {greyed_colour(c.border), greyed_colour(c.title_background), greyed_colour(c.title_text)};
+}
+
+} // namespace
 
 Frame::Frame(wlr_scene_tree *parent, const Theme &theme, const LabelStyle &style)
-	: theme_(theme), style_(style), metrics_{theme.border_width, theme.title_height},
+	: theme_(theme), label_(style), style_(style), metrics_{theme.border_width, theme.title_height},
 	  tree_(compat::scene_tree_create(parent))
 {
 	for (auto &rect : borders_)
@@ -48,6 +63,21 @@ void Frame::set_urgent(bool on)
 		urgent_marks_[i] = on ? compat::scene_rect_create(tree_, 0, 0, colour) : nullptr;
 	}
 	layout();
+}
+
+void Frame::set_greyed(bool on)
+{
+	if (on == greyed_)
+		return;
+	greyed_ = on;
+	style_ = on ? LabelStyle{greyed_colours(label_.focused), greyed_colours(label_.unfocused)} : label_;
+	update_colours();
+	update_text();
+	// The urgent marks take the shown colours too.
+	if (urgent_) {
+		set_urgent(false);
+		set_urgent(true);
+	}
 }
 
 void Frame::layout()
