@@ -159,14 +159,15 @@ void Frame::set_xray(bool on, const std::string &domain)
 	if (!on || width_ <= 0 || height_ <= 0)
 		return;
 	const int x = metrics_.border, y = metrics_.border + metrics_.title;
-	Colour tint = style_.focused.border;
+	// The label's own colour even while greyed: x-ray says whose window it is.
+	Colour tint = label_.focused.border;
 	tint.a = 0.55f;
 	xray_tint_ = compat::scene_rect_create(tree_, width_, height_, tint);
 	wlr_scene_node_set_position(&xray_tint_->node, x, y);
 	const int size = std::clamp(height_ / 6, 12, 96);
 	const int text_h = std::min(height_, size * 2);
 	if (wlr_buffer *buffer = render_title(domain, "DejaVu Sans Bold " + std::to_string(size * 3 / 4) + "px",
-		    style_.focused.title_text, width_, text_h, scale_, true)) {
+		    label_.focused.title_text, width_, text_h, scale_, true)) {
 		xray_name_ = compat::scene_buffer_create(tree_, buffer);
 		wlr_buffer_drop(buffer);
 		wlr_scene_buffer_set_dest_size(xray_name_, width_, text_h);

@@ -102,6 +102,18 @@ gui_socket = ")" + socket + "\"\n"));
 	}));
 	check_frame(back, *w, orange);
 	CHECK_FALSE(c.wait_for_log("did not answer a ping", 100ms, mark));
+
+	// Killed by the user, an external domain loses only its daemon (nothing
+	// here runs its VM), and no new one is started.
+	const pid_t daemon = pid_of(c, "domain frozen: gui-daemon started");
+	focus(c, *w);
+	const std::size_t kill_mark = c.log_size();
+	c.inject({"key", "Super+Shift+k"});
+	REQUIRE(c.wait_for_log("domain frozen: killed", 5s, kill_mark));
+	REQUIRE(c.wait_for_log("view unmap id=" + id + "\\b", 5s, kill_mark));
+	CHECK(wait_until([&] { return !group_alive(daemon); }, 5s));
+	CHECK_FALSE(c.wait_for_log("domain frozen: gui-daemon started", 2s, kill_mark));
+	CHECK(c.running());
 	std::filesystem::remove_all(dir);
 }
 
@@ -150,5 +162,30 @@ autostart = ["foot --config=/dev/null --title=work-term sh -c 'sleep 600'"]
 	CHECK_FALSE(c.wait_for_log("domain victim: (agent started|restarting)", 2s, mark));
 	// The other domain's window still takes focus from the user.
 	focus(c, *work);
+	CHECK(c.running());
+}
+
+TEST_CASE("the kill binding on a disposable's window destroys the disposable", "[liveness][disposable]")
+{
+	Compositor c(base_config(R"(
+[[domain]]
+name = "dvm"
+label = "red"
+role = "disposable-template"
+
+[disposables]
+browser = "foot --config=/dev/null --title=throwaway-browser sh -c 'exec sleep 600'"
+preload = 0
+)"));
+	c.inject({"key", "Super+Shift+b"});
+	auto w = wait_for_window(c, "throwaway-browser", 30s);
+	REQUIRE(w);
+	focus(c, *w);
+	const std::size_t mark = c.log_size();
+	c.inject({"key", "Super+Shift+k"});
+	REQUIRE(c.wait_for_log("domain disp1: killed \\(the user pressed Super\\+Shift\\+K\\)", 5s, mark));
+	REQUIRE(c.wait_for_log("disposable disp1: destroying it: killed: the user pressed Super\\+Shift\\+K", 5s, mark));
+	REQUIRE(c.wait_for_log("disposable disp1: destroyed; its files are gone", 10s, mark));
+	CHECK_FALSE(std::filesystem::exists(c.runtime_dir() + "/bulkhead-domains/disp1"));
 	CHECK(c.running());
 }
