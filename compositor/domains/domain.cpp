@@ -261,7 +261,13 @@ void Domain::set_responsive(bool responsive, const std::string &why)
 	responsive_ = responsive;
 	wlr_log(responsive ? WLR_INFO : WLR_ERROR, "domain %s: %s", name().c_str(),
 		(responsive ? "responding again" : "not responding: " + why).c_str());
-	server_.notify(responsive ? name() + " is responding again" : name() + " is not responding", label());
+	std::string text = name() + (responsive ? " is responding again" : " is not responding");
+	for (const Keybinding &binding : server_.config().bindings)
+		if (!responsive && binding.action == Action::KillDomain) {
+			text += " (" + binding.text + " kills it)";
+			break;
+		}
+	server_.notify(text, label());
 	for (const auto &view : server_.views())
 		if (client_ && view->client() == client_)
 			view->set_not_responding(!responsive);

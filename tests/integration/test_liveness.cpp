@@ -74,7 +74,7 @@ gui_socket = ")" + socket + "\"\n"));
 	REQUIRE(serial != 0);
 	const std::size_t mark = c.log_size();
 	REQUIRE(c.wait_for_log("domain frozen: not responding: no answer to a ping for 4000 ms", 8s, mark));
-	REQUIRE(c.wait_for_log("notice \\[orange\\]: frozen is not responding", 1s, mark));
+	REQUIRE(c.wait_for_log("notice \\[orange\\]: frozen is not responding \\(Super\\+Shift\\+K kills it\\)", 1s, mark));
 	REQUIRE(c.wait_for_log("view title id=" + id + " text=\"\\[frozen\\] \\(not responding\\) frozen-app\"", 1s, mark));
 	const Image shot = c.screenshot();
 	CHECK(shot.fraction({notice_rect.x, notice_rect.y, notice_rect.width, 3}, rgba(label("orange").focused.border), 2) > 0.95);
@@ -86,9 +86,11 @@ gui_socket = ")" + socket + "\"\n"));
 	CHECK(spread(title) * 3 <= spread(rgba(orange.title_background)));
 	for (const Rect &strip : border_strips(w->outer, theme().border_width))
 		CHECK(shot.fraction(strip, border, 2) > 0.99);
-	auto mismatch = compare_reference(shot.crop(w->outer), "liveness-not-responding", 24, 40);
-	INFO(mismatch.value_or(""));
-	CHECK_FALSE(mismatch);
+	for (const auto &[region, name] : {std::pair{w->outer, "liveness-not-responding"}, std::pair{notice_rect, "liveness-notice"}}) {
+		auto mismatch = compare_reference(shot.crop(region), name, 24, 40);
+		INFO(mismatch.value_or(""));
+		CHECK_FALSE(mismatch);
+	}
 
 	// It answers: the label's colours and the plain title come back.
 	agent.send_message(wire::Pong{serial});
