@@ -257,7 +257,7 @@ void Daemon::handle_global(wl_registry *registry, uint32_t name, const char *int
 		activation_ = static_cast<xdg_activation_v1 *>(wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1));
 	else if (i == bulkhead_domain_manager_v1_interface.name) {
 		domain_manager_ = static_cast<bulkhead_domain_manager_v1 *>(
-			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, std::min(version, 3u)));
+			wl_registry_bind(registry, name, &bulkhead_domain_manager_v1_interface, std::min(version, 4u)));
 		bulkhead_domain_manager_v1_add_listener(domain_manager_, &domain_listener, this);
 		if (version >= 3)
 			relay_.set_manager(domain_manager_);
@@ -517,8 +517,10 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 		} else if constexpr (std::is_same_v<T, ClipboardData>) {
 			answer_clipboard(m);
 		} else if constexpr (std::is_same_v<T, Pong>) {
-			if (m.serial == ping_serial_)
+			if (m.serial == ping_serial_) {
 				ping_sent_.reset();
+				report_silence(false);
+			}
 		} else if constexpr (std::is_same_v<T, OpenFileBegin>) {
 			std::string why;
 			if (!relay_.handle_open_begin(m, &why))
@@ -925,6 +927,24 @@ void Daemon::handle_output_scale(int32_t scale)
 	output_scale_ = std::max(1, scale);
 }
 
+void Daemon::report_silence(bool silent)
+{
+	if (silent == guest_silent_)
+		return;
+	guest_silent_ = silent;
+	const auto ms = static_cast<uint32_t>(options_.unresponsive_after.count());
+	std::fprintf(stderr, "bulkhead-gui-daemon: domain %s: %s\n", options_.domain.c_str(),
+		silent ? ("the agent has not answered a ping for " + std::to_string(ms) + " ms").c_str()
+		       : "the agent answers pings again");
+	if (!domain_manager_ || bulkhead_domain_manager_v1_get_version(domain_manager_) <
+			BULKHEAD_DOMAIN_MANAGER_V1_GUEST_UNRESPONSIVE_SINCE_VERSION)
+		return;
+	if (silent)
+		bulkhead_domain_manager_v1_guest_unresponsive(domain_manager_, ms);
+	else
+		bulkhead_domain_manager_v1_guest_responsive(domain_manager_);
+}
+
 int Daemon::run()
 {
 	// The guest first: a VM's region file exists once QEMU runs.
@@ -967,10 +987,13 @@ int Daemon::run()
 		if (fds[1].revents & (POLLIN | POLLERR | POLLHUP))
 			pump_guest();
 
-		// Liveness: a guest that stops answering pings loses its GUI connection.
+		// Liveness: a guest that stops answering pings is shown as not
+		// responding, then loses its GUI connection.
 		const auto now = Clock::now();
 		if (ping_sent_ && now - *ping_sent_ > options_.ping_timeout) {
 			end("the agent did not answer a ping for " + std::to_string(options_.ping_timeout.count()) + " ms");
+		} else if (ping_sent_ && now - *ping_sent_ >= options_.unresponsive_after) {
+			report_silence(true);
 		} else if (!ping_sent_ && now - last_ping_ >= options_.ping_interval && session_.handshake_done()) {
 			send_message(wire::Ping{++ping_serial_});
 			ping_sent_ = now;

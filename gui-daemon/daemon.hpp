@@ -40,6 +40,9 @@ struct Options {
 	std::string region_file;
 	std::chrono::milliseconds ping_interval{2000};
 	std::chrono::milliseconds ping_timeout{10000};
+	// Silent this long after a ping (two missed intervals): the compositor is
+	// told the guest is not responding, until it answers again.
+	std::chrono::milliseconds unresponsive_after{4000};
 	std::chrono::milliseconds hello_timeout{10000}; // a VM's first hello waits for its boot
 	bool vm() const { return transport.rfind("vm:", 0) == 0; }
 };
@@ -137,6 +140,7 @@ private:
 		send(out);
 	}
 	void end(const std::string &why);
+	void report_silence(bool silent);
 	void answer_clipboard(const wire::ClipboardData &m);
 	void answer_compositor_clipboard(uint32_t serial, const std::string &data);
 	Window *window_for(wl_surface *surface);
@@ -174,6 +178,7 @@ private:
 	std::map<uint32_t, uint32_t> clipboard_requests_; // our serial to the guest -> the compositor's
 	std::optional<std::chrono::steady_clock::time_point> ping_sent_;
 	std::chrono::steady_clock::time_point last_ping_{};
+	bool guest_silent_ = false; // told the compositor the guest is not responding
 	bool running_ = true;
 	int status_ = 0;
 };

@@ -43,6 +43,7 @@ int main(int argc, char **argv)
 	options.hello_timeout = std::chrono::milliseconds(
 		hello_timeout_ms > 0 ? hello_timeout_ms : options.vm() ? 60000 : ping_timeout_ms);
 	options.ping_interval = std::min(options.ping_interval, options.ping_timeout / 2);
+	options.unresponsive_after = 2 * options.ping_interval;
 	signal(SIGPIPE, SIG_IGN);
 	bulkhead::daemon::Daemon daemon(options);
 	return daemon.run();

@@ -50,6 +50,7 @@ std::vector<Keybinding> default_bindings()
 		     std::pair{"Super+Shift+Q", Action::Close}, std::pair{"Super+Shift+E", Action::Exit},
 		     std::pair{"Super+Shift+B", Action::DisposableBrowser},
 		     std::pair{"Super+Escape", Action::ReleasePointer},
+		     std::pair{"Super+Shift+K", Action::KillDomain},
 		     std::pair{"Ctrl+Shift+C", Action::ClipboardCopy}, std::pair{"Ctrl+Shift+V", Action::ClipboardPaste}}) {
 		std::string error;
 		Keybinding b = *parse_key_combo(combo, &error);
@@ -284,6 +285,8 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 			b.action = Action::DisposableBrowser;
 		else if (action == "release-pointer")
 			b.action = Action::ReleasePointer;
+		else if (action == "kill-domain")
+			b.action = Action::KillDomain;
 		else if (action == "none")
 			remove = true;
 		else if (action.rfind("exec ", 0) == 0 && !trim(action.substr(5)).empty()) {
@@ -291,7 +294,7 @@ void read_bindings(const Reader &r, const toml::table &t, std::vector<Keybinding
 			b.command = trim(action.substr(5));
 		} else
 			r.fail(node, path, "unknown action '" + action +
-				"' (use terminal, close, exit, disposable-browser, release-pointer, none or \"exec COMMAND\")");
+				"' (use terminal, close, exit, disposable-browser, release-pointer, kill-domain, none or \"exec COMMAND\")");
 		std::erase_if(bindings, [&](const Keybinding &o) { return o.modifiers == b.modifiers && o.keysym == b.keysym; });
 		if (!remove)
 			bindings.push_back(b);

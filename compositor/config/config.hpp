@@ -85,7 +85,7 @@ enum Modifier : uint32_t {
 	ModMod5 = 128,
 };
 
-enum class Action { Spawn, Terminal, Close, Exit, DisposableBrowser, ReleasePointer, ClipboardCopy, ClipboardPaste };
+enum class Action { Spawn, Terminal, Close, Exit, DisposableBrowser, ReleasePointer, ClipboardCopy, ClipboardPaste, KillDomain };
 
 struct Keybinding {
 	uint32_t modifiers = 0; // WLR_MODIFIER_* bit mask (same values as wlroots)

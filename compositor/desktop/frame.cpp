@@ -6,9 +6,24 @@
 #include <algorithm>
 
 namespace bulkhead {
+namespace {
+
+// Most of the way to the grey of the same lightness (sRGB luma).
+Colour greyed_colour(const Colour &c)
+{
+	const float y = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
+	return c.mixed_with(Colour{y, y, y, c.a}, 0.8f);
+}
+
+FrameColours greyed_colours(const FrameColours &c)
+{
+	return {greyed_colour(c.border), greyed_colour(c.title_background), greyed_colour(c.title_text)};
+}
+
+} // namespace
 
 Frame::Frame(wlr_scene_tree *parent, const Theme &theme, const LabelStyle &style)
-	: theme_(theme), style_(style), metrics_{theme.border_width, theme.title_height},
+	: theme_(theme), label_(style), style_(style), metrics_{theme.border_width, theme.title_height},
 	  tree_(compat::scene_tree_create(parent))
 {
 	for (auto &rect : borders_)
@@ -48,6 +63,21 @@ void Frame::set_urgent(bool on)
 		urgent_marks_[i] = on ? compat::scene_rect_create(tree_, 0, 0, colour) : nullptr;
 	}
 	layout();
+}
+
+void Frame::set_greyed(bool on)
+{
+	if (on == greyed_)
+		return;
+	greyed_ = on;
+	style_ = on ? LabelStyle{greyed_colours(label_.focused), greyed_colours(label_.unfocused)} : label_;
+	update_colours();
+	update_text();
+	// The urgent marks take the shown colours too.
+	if (urgent_) {
+		set_urgent(false);
+		set_urgent(true);
+	}
 }
 
 void Frame::layout()
@@ -129,14 +159,15 @@ void Frame::set_xray(bool on, const std::string &domain)
 	if (!on || width_ <= 0 || height_ <= 0)
 		return;
 	const int x = metrics_.border, y = metrics_.border + metrics_.title;
-	Colour tint = style_.focused.border;
+	// The label's own colour even while greyed: x-ray says whose window it is.
+	Colour tint = label_.focused.border;
 	tint.a = 0.55f;
 	xray_tint_ = compat::scene_rect_create(tree_, width_, height_, tint);
 	wlr_scene_node_set_position(&xray_tint_->node, x, y);
 	const int size = std::clamp(height_ / 6, 12, 96);
 	const int text_h = std::min(height_, size * 2);
 	if (wlr_buffer *buffer = render_title(domain, "DejaVu Sans Bold " + std::to_string(size * 3 / 4) + "px",
-		    style_.focused.title_text, width_, text_h, scale_, true)) {
+		    label_.focused.title_text, width_, text_h, scale_, true)) {
 		xray_name_ = compat::scene_buffer_create(tree_, buffer);
 		wlr_buffer_drop(buffer);
 		wlr_scene_buffer_set_dest_size(xray_name_, width_, text_h);

@@ -36,6 +36,10 @@ public:
 	// thicker border in the label's urgent colour until the user focuses it.
 	void set_urgent(bool on);
 	bool urgent() const { return urgent_; }
+	// A domain that stopped answering: every colour greyed (a trace of the
+	// label's hue stays) until it answers again.
+	void set_greyed(bool on);
+	bool greyed() const { return greyed_; }
 
 	const FrameMetrics &metrics() const { return metrics_; }
 	const FrameColours &colours() const { return focused_ ? style_.focused : style_.unfocused; }
@@ -46,7 +50,8 @@ private:
 	void layout();
 
 	const Theme &theme_;
-	LabelStyle style_;
+	const LabelStyle label_; // the label's own colours
+	LabelStyle style_;       // as shown: label_ or its greyed variant
 	FrameMetrics metrics_;
 	wlr_scene_tree *tree_;
 	std::array<wlr_scene_rect *, 4> borders_{}; // top, bottom, left, right
@@ -59,6 +64,7 @@ private:
 	float scale_ = 1.0f;
 	bool focused_ = false;
 	bool urgent_ = false;
+	bool greyed_ = false;
 	// Urgent only: four bands in the label colour widening the border inwards,
 	// each edged with a line in the title text's contrast colour.
 	std::array<wlr_scene_rect *, 8> urgent_marks_{};

@@ -45,6 +45,8 @@ View::View(Server &server, wlr_xdg_toplevel *toplevel)
 	request_maximize_.connect(&toplevel_->events.request_maximize, [this](void *) { handle_request_maximize(); });
 	request_fullscreen_.connect(&toplevel_->events.request_fullscreen, [this](void *) { handle_request_fullscreen(); });
 	set_title_.connect(&toplevel_->events.set_title, [this](void *) { handle_set_title(); });
+	const Domain *domain = server_.domains().domain_of(client());
+	frame_->set_greyed(domain && !domain->responsive());
 	update_title();
 }
 
@@ -345,6 +347,12 @@ void View::set_urgent(bool on)
 	wlr_log(WLR_INFO, "view urgent %s id=%u", on ? "on" : "off", id_);
 }
 
+void View::set_not_responding(bool on)
+{
+	frame_->set_greyed(on);
+	update_title();
+}
+
 void View::handle_set_title()
 {
 	update_title();
@@ -354,7 +362,8 @@ void View::update_title()
 {
 	const char *title = toplevel_->title ? toplevel_->title : "";
 	// The domain's name always comes first, from the compositor's own record.
-	const std::string text = "[" + domain_ + "] " + wire::clean_text(title, wire::limit::title_bytes);
+	const std::string text = "[" + domain_ + "] " + (frame_->greyed() ? "(not responding) " : "") +
+		wire::clean_text(title, wire::limit::title_bytes);
 	if (frame_->set_title(text))
 		wlr_log(WLR_INFO, "view title id=%u text=\"%s\"", id_, text.c_str());
 }

@@ -49,6 +49,8 @@ public:
 	// Asked for attention without the right to take focus; cleared by focus.
 	void set_urgent(bool on);
 	bool urgent() const { return frame_->urgent(); }
+	// Its domain stopped answering: greyed frame, "(not responding)" after [name].
+	void set_not_responding(bool on);
 	void stack_below(View *other);
 	void close();
 

@@ -1,5 +1,6 @@
 #include "domains/domain.hpp"
 
+#include "desktop/view.hpp"
 #include "domains/disposables.hpp"
 #include "domains/registry.hpp"
 #include "process.hpp"
@@ -70,11 +71,11 @@ Domain::~Domain()
 	// A disposable keeps nothing: its processes get no chance to write more.
 	const int signal = disposable_ ? SIGKILL : SIGTERM;
 	for (pid_t pid : app_pids_)
-		kill(-pid, signal);
+		::kill(-pid, signal);
 	if (daemon_pid_ > 0)
-		kill(-daemon_pid_, signal);
+		::kill(-daemon_pid_, signal);
 	if (agent_pid_ > 0)
-		kill(-agent_pid_, signal);
+		::kill(-agent_pid_, signal);
 }
 
 std::string Domain::runtime_dir_of(const std::string &name)
@@ -193,6 +194,7 @@ void Domain::start_daemon()
 		wlr_log(WLR_INFO, "domain %s: GUI connection closed; its windows are gone", name().c_str());
 		server_.domains().unregister_client(client_);
 		client_ = nullptr;
+		responsive_ = true; // a new connection starts afresh
 	});
 
 	ProcessSpec spec;
@@ -234,10 +236,10 @@ bool Domain::handle_child_exit(pid_t pid, int status)
 			describe_status(status).c_str());
 		// The daemon's stream ends with the agent; restart the whole GUI path.
 		if (daemon_pid_ > 0)
-			kill(-daemon_pid_, SIGTERM);
+			::kill(-daemon_pid_, SIGTERM);
 		daemon_pid_ = -1; // its exit is expected now, not a reason to restart again
 		for (pid_t app : app_pids_)
-			kill(-app, SIGTERM);
+			::kill(-app, SIGTERM);
 		app_pids_.clear();
 		if (client_)
 			wl_client_destroy(client_);
@@ -250,6 +252,49 @@ bool Domain::handle_child_exit(pid_t pid, int status)
 	app_pids_.erase(it);
 	wlr_log(WLR_INFO, "domain %s: app (pid %d) %s", name().c_str(), pid, describe_status(status).c_str());
 	return true;
+}
+
+void Domain::set_responsive(bool responsive, const std::string &why)
+{
+	if (responsive == responsive_)
+		return;
+	responsive_ = responsive;
+	wlr_log(responsive ? WLR_INFO : WLR_ERROR, "domain %s: %s", name().c_str(),
+		(responsive ? "responding again" : "not responding: " + why).c_str());
+	std::string text = name() + (responsive ? " is responding again" : " is not responding");
+	for (const Keybinding &binding : server_.config().bindings)
+		if (!responsive && binding.action == Action::KillDomain) {
+			text += " (" + binding.text + " kills it)";
+			break;
+		}
+	server_.notify(text, label());
+	for (const auto &view : server_.views())
+		if (client_ && view->client() == client_)
+			view->set_not_responding(!responsive);
+}
+
+void Domain::kill(const std::string &why)
+{
+	wlr_log(WLR_ERROR, "domain %s: killed (%s); not restarting it", name().c_str(), why.c_str());
+	if (restart_timer_) {
+		wl_event_source_remove(restart_timer_);
+		restart_timer_ = nullptr;
+	}
+	// An external domain has only its daemon here.
+	std::vector<pid_t> groups = app_pids_;
+	groups.insert(groups.end(), {agent_pid_, daemon_pid_});
+	for (pid_t pid : groups)
+		if (pid > 0)
+			::kill(-pid, SIGKILL);
+	// Their exits are no reason to restart: forget them.
+	app_pids_.clear();
+	agent_pid_ = daemon_pid_ = -1;
+	agent_ready_ = false;
+	if (client_)
+		wl_client_destroy(client_); // removes its windows at once
+	server_.notify(name() + " killed", label());
+	if (disposable_)
+		server_.disposables().handle_domain_failed(*this, "killed: " + why); // deletes this
 }
 
 void Domain::schedule_restart(const std::string &why)

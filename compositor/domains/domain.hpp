@@ -44,6 +44,14 @@ public:
 	// True when pid was one of this domain's processes.
 	bool handle_child_exit(pid_t pid, int status);
 
+	// The daemon's word that the guest stopped answering pings, or answers
+	// again: its windows are greyed, a notice tells the user.
+	void set_responsive(bool responsive, const std::string &why);
+	bool responsive() const { return responsive_; }
+	// The user's kill: the whole domain at once, never restarted (a disposable
+	// is destroyed). Removes its windows.
+	void kill(const std::string &why);
+
 private:
 	void start_agent();
 	void handle_agent_ready();
@@ -65,6 +73,7 @@ private:
 	bool agent_ready_ = false;
 	std::vector<pid_t> app_pids_;
 	int restarts_ = 0;
+	bool responsive_ = true;
 	int ready_fd_ = -1;
 	wl_event_source *ready_source_ = nullptr;
 	wl_event_source *restart_timer_ = nullptr;

@@ -85,6 +85,18 @@ void handle_clipboard_data(wl_client *client, wl_resource *resource, uint32_t se
 	close(fd);
 }
 
+void handle_guest_unresponsive(wl_client *, wl_resource *resource, uint32_t silent_ms)
+{
+	if (Domain *domain = domain_of(resource))
+		domain->set_responsive(false, "no answer to a ping for " + std::to_string(silent_ms) + " ms");
+}
+
+void handle_guest_responsive(wl_client *, wl_resource *resource)
+{
+	if (Domain *domain = domain_of(resource))
+		domain->set_responsive(true, "");
+}
+
 const struct bulkhead_domain_manager_v1_interface manager_impl = {
 	.destroy = handle_destroy,
 	.set_cursor_shape = handle_set_cursor_shape,
@@ -92,6 +104,8 @@ const struct bulkhead_domain_manager_v1_interface manager_impl = {
 	.app_exited = handle_app_exited,
 	.open_in_disposable = handle_open_in_disposable,
 	.returned_file = handle_returned_file,
+	.guest_unresponsive = handle_guest_unresponsive,
+	.guest_responsive = handle_guest_responsive,
 };
 
 } // namespace
@@ -103,7 +117,7 @@ const char *cursor_shape_name(uint32_t shape)
 
 DomainProtocol::DomainProtocol(Server &server)
 	: server_(server),
-	  global_(wl_global_create(server.display(), &bulkhead_domain_manager_v1_interface, 3, this,
+	  global_(wl_global_create(server.display(), &bulkhead_domain_manager_v1_interface, 4, this,
 		  &DomainProtocol::bind))
 {
 }

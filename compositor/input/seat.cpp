@@ -8,6 +8,7 @@
 #include "input/fullscreen_escape.hpp"
 #include "input/keyboard.hpp"
 #include "domains/disposables.hpp"
+#include "domains/domain.hpp"
 #include "input/pointer_constraints.hpp"
 #include "server.hpp"
 
@@ -411,6 +412,12 @@ void Seat::run_action(const Keybinding &binding)
 		break;
 	case Action::ClipboardPaste:
 		server_.clipboard().paste(focused_);
+		break;
+	case Action::KillDomain:
+		if (Domain *domain = focused_ ? server_.domains().domain_of(focused_->client()) : nullptr)
+			domain->kill("the user pressed " + binding.text);
+		else
+			wlr_log(WLR_INFO, "kill-domain: the focused window is not a VM's; nothing killed");
 		break;
 	}
 }

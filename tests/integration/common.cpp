@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cctype>
+
 namespace harness {
 
 std::string themes_dir()
@@ -66,6 +68,34 @@ std::optional<WindowInfo> focused_window(const Compositor &c, const std::string 
 std::string point(int v)
 {
 	return std::to_string(v);
+}
+
+void focus(const Compositor &c, const WindowInfo &w)
+{
+	// Bottom left: new windows cascade down and right, so no later one covers it.
+	c.inject({"click", point(w.content.x + 8), point(w.content.y + w.content.height - 8)});
+	c.inject({"move", "1270", "710"});
+	const std::string wanted = "view focus id=" + std::to_string(w.id);
+	REQUIRE(wait_until([&] {
+		const std::string log = c.log_text();
+		const auto last = log.rfind("view focus id=");
+		return last != std::string::npos && log.compare(last, wanted.size(), wanted) == 0 &&
+			!std::isdigit(static_cast<unsigned char>(log[last + wanted.size()]));
+	}));
+}
+
+const bulkhead::LabelStyle &label(const char *name)
+{
+	const bulkhead::LabelStyle *s = theme().label(name);
+	REQUIRE(s);
+	return *s;
+}
+
+pid_t pid_of(const Compositor &c, const std::string &pattern)
+{
+	auto m = c.wait_for_log(pattern + " \\(pid (\\d+)\\)");
+	REQUIRE(m);
+	return std::stoi((*m)[1]);
 }
 
 

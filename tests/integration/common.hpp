@@ -5,6 +5,7 @@
 #include "harness.hpp"
 
 #include <optional>
+#include <sys/types.h>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,14 @@ Rect title_crop(const WindowInfo &w, int width);
 // Waits for a window to map and take focus (as the only or the first window does).
 std::optional<WindowInfo> focused_window(const Compositor &c, const std::string &title);
 std::string point(int v);
+// Clicks a window's content near its bottom left corner (new windows cascade
+// down and right, so no later one covers it) and waits until it has focus.
+void focus(const Compositor &c, const WindowInfo &w);
+// A label of the default theme (fails the test when it has none of that name).
+const bulkhead::LabelStyle &label(const char *name);
+// The pid in the first log line matching "PATTERN (pid N)".
+pid_t pid_of(const Compositor &c, const std::string &pattern);
+// The notice's place on the 1280x720 output (desktop/notice.hpp).
+inline const Rect notice_rect{(1280 - 560) / 2, 48, 560, 40};
 
 } // namespace harness

@@ -145,10 +145,22 @@ void FakeAgent::show_popup(uint32_t argb, uint32_t id, uint32_t parent, int32_t 
 
 uint32_t FakeAgent::wait_for_clipboard_request()
 {
-	// The handshake read a whole buffer, so the stream may be mid-message
-	// here: look for the request's fixed header rather than decoding.
 	std::vector<uint8_t> header;
 	wire::encode(header, wire::ClipboardRequest{0});
+	return wait_for_serial(header);
+}
+
+uint32_t FakeAgent::wait_for_ping()
+{
+	std::vector<uint8_t> header;
+	wire::encode(header, wire::Ping{0});
+	return wait_for_serial(header);
+}
+
+uint32_t FakeAgent::wait_for_serial(std::vector<uint8_t> header)
+{
+	// The handshake read a whole buffer, so the stream may be mid-message
+	// here: look for the message's fixed header rather than decoding.
 	header.resize(wire::header_size);
 	for (int waited = 0; waited < 10000; waited += 100) {
 		const auto at = std::search(received_.begin(), received_.end(), header.begin(), header.end());

@@ -42,8 +42,12 @@ public:
 	// Reads what the daemon sends until a clipboard-request arrives (10 s at
 	// most); its serial, or 0 when none came.
 	uint32_t wait_for_clipboard_request();
+	// The same for the daemon's next ping: answer it with wire::Pong{serial}.
+	uint32_t wait_for_ping();
 
 private:
+	uint32_t wait_for_serial(std::vector<uint8_t> header);
+
 	std::string path_;
 	int listen_fd_ = -1, fd_ = -1;
 	uint32_t *region_ = nullptr;

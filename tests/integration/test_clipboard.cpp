@@ -6,7 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <cctype>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -75,20 +74,6 @@ std::unique_ptr<Client> copy_in(const Compositor &c, const Env &where, const std
 
 // Clicks into a window; it then has the focus (it may have had it already,
 // which the compositor does not log again).
-void focus(const Compositor &c, const WindowInfo &w)
-{
-	// Bottom left: new windows cascade down and right, so no later one covers it.
-	c.inject({"click", point(w.content.x + 8), point(w.content.y + w.content.height - 8)});
-	c.inject({"move", "1270", "710"});
-	const std::string wanted = "view focus id=" + std::to_string(w.id);
-	REQUIRE(wait_until([&] {
-		const std::string log = c.log_text();
-		const auto last = log.rfind("view focus id=");
-		return last != std::string::npos && log.compare(last, wanted.size(), wanted) == 0 &&
-			!std::isdigit(static_cast<unsigned char>(log[last + wanted.size()]));
-	}));
-}
-
 // Presses a gesture and returns the log line it produced.
 std::string gesture(const Compositor &c, const std::string &combo)
 {
@@ -98,9 +83,6 @@ std::string gesture(const Compositor &c, const std::string &combo)
 	REQUIRE(m);
 	return (*m)[1];
 }
-
-// The notice's place on the 1280x720 output (desktop/notice.hpp).
-const Rect notice_rect{(1280 - 560) / 2, 48, 560, 40};
 
 } // namespace
 

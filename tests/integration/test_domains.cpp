@@ -40,13 +40,6 @@ std::string read_file(const std::string &path)
 	return s.str();
 }
 
-const bulkhead::LabelStyle &label(const char *name)
-{
-	const bulkhead::LabelStyle *s = theme().label(name);
-	REQUIRE(s);
-	return *s;
-}
-
 // A point of `target` inside none of `others`.
 std::optional<std::pair<int, int>> uncovered_point(const Rect &target, const std::vector<Rect> &others)
 {
@@ -78,13 +71,6 @@ double uncovered_border_match(const Image &shot, const WindowInfo &w, const std:
 			}
 	REQUIRE(total > 100);
 	return static_cast<double>(match) / total;
-}
-
-pid_t pid_of(const Compositor &c, const std::string &pattern)
-{
-	auto m = c.wait_for_log(pattern + " \\(pid (\\d+)\\)");
-	REQUIRE(m);
-	return std::stoi((*m)[1]);
 }
 
 } // namespace

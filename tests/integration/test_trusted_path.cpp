@@ -18,13 +18,6 @@ namespace wire = bulkhead::wire;
 
 namespace {
 
-const bulkhead::LabelStyle &label(const char *name)
-{
-	const bulkhead::LabelStyle *s = theme().label(name);
-	REQUIRE(s);
-	return *s;
-}
-
 std::string output_dir()
 {
 	return env_or("BULKHEAD_TEST_OUTPUT", "/tmp");

@@ -79,7 +79,7 @@ TEST_CASE("an empty config gives the defaults", "[config]")
 	CHECK(cfg.keyboard.repeat_delay == 600);
 	CHECK(cfg.outputs.empty());
 	CHECK(cfg.domains.empty());
-	CHECK(cfg.bindings.size() == 7);
+	CHECK(cfg.bindings.size() == 8);
 	REQUIRE(find(cfg, "Super+Return"));
 	CHECK(find(cfg, "Super+Return")->action == Action::Terminal);
 	REQUIRE(find(cfg, "Super+Escape"));
@@ -94,6 +94,8 @@ TEST_CASE("an empty config gives the defaults", "[config]")
 	CHECK(find(cfg, "Super+Shift+e")->action == Action::Exit);
 	REQUIRE(find(cfg, "Super+Shift+b"));
 	CHECK(find(cfg, "Super+Shift+b")->action == Action::DisposableBrowser);
+	REQUIRE(find(cfg, "Super+Shift+k"));
+	CHECK(find(cfg, "Super+Shift+k")->action == Action::KillDomain);
 	CHECK_FALSE(find(cfg, "Super+d")); // only an example in the docs
 	CHECK(cfg.theme.labels.size() == 8);
 }
@@ -107,7 +109,7 @@ TEST_CASE("a missing default config file gives the defaults and the default them
 	const Config cfg = load_config(dir.path() / "bulkhead" / "config.toml", false);
 	CHECK(cfg.path.empty());
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 7);
+	CHECK(cfg.bindings.size() == 8);
 	CHECK(cfg.theme.label("red")->focused.border.to_string() == "#cc0000");
 }
 
@@ -164,7 +166,7 @@ TEST_CASE("the sample config with every setting is read", "[config]")
 	CHECK_FALSE(cfg.outputs[2].x);
 	CHECK(cfg.outputs[2].scale == 2.0);
 
-	CHECK(cfg.bindings.size() == 9);
+	CHECK(cfg.bindings.size() == 10);
 	CHECK_FALSE(find(cfg, "Ctrl+Shift+c")); // moved by clipboard_copy_key
 	REQUIRE(find(cfg, "Super+c"));
 	CHECK(find(cfg, "Super+c")->action == Action::ClipboardCopy);
@@ -206,7 +208,7 @@ TEST_CASE("the minimal sample config is all defaults", "[config]")
 	const Config cfg = load_config(data_dir() / "config" / "minimal.toml", true);
 	CHECK(cfg.theme.name == "default");
 	CHECK(cfg.terminal == "foot");
-	CHECK(cfg.bindings.size() == 7);
+	CHECK(cfg.bindings.size() == 8);
 	CHECK(cfg.outputs.empty());
 }
 
@@ -272,10 +274,13 @@ TEST_CASE("user bindings override defaults with the same combination", "[config]
 	// Written differently from the default "Super+Shift+Q", the same combination.
 	const Config cfg = parse("[bindings]\n\"shift+logo+q\" = \"exec kill-it\"\n\"Super+Return\" = \"none\"\n"
 				 "\"Alt+x\" = \"none\"\n\"Super+Shift+E\" = \" exit \"\n\"Super+Escape\" = \"none\"\n"
-				 "\"Super+F12\" = \"release-pointer\"\n");
-	CHECK(cfg.bindings.size() == 6); // and the two clipboard keys
+				 "\"Super+F12\" = \"release-pointer\"\n\"Super+Shift+K\" = \"none\"\n\"Super+Delete\" = \"kill-domain\"\n");
+	CHECK(cfg.bindings.size() == 7); // with Super+Shift+B and the two clipboard keys
 	REQUIRE(find(cfg, "Super+F12"));
 	CHECK(find(cfg, "Super+F12")->action == Action::ReleasePointer);
+	CHECK_FALSE(find(cfg, "Super+Shift+K"));
+	REQUIRE(find(cfg, "Super+Delete"));
+	CHECK(find(cfg, "Super+Delete")->action == Action::KillDomain);
 	REQUIRE(find(cfg, "Super+Shift+Q"));
 	CHECK(find(cfg, "Super+Shift+Q")->action == Action::Spawn);
 	CHECK(find(cfg, "Super+Shift+Q")->command == "kill-it");
@@ -350,8 +355,9 @@ TEST_CASE("bad configs name the file, the line and the key", "[config]")
 		"/cfg/config.toml:5: key 'output[2].name': output 'A' is configured twice");
 	CHECK(error_of("[bindings]\n\"Super+Q\" = \"explode\"") ==
 		"/cfg/config.toml:3: key 'bindings.\"Super+Q\"': unknown action 'explode' (use terminal, close, exit, "
-		"disposable-browser, release-pointer, none or \"exec COMMAND\")");
+		"disposable-browser, release-pointer, kill-domain, none or \"exec COMMAND\")");
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"Terminal\""), Catch::Contains("unknown action 'Terminal'"));
+	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"kill-domain now\""), Catch::Contains("unknown action 'kill-domain now'"));
 	CHECK_THAT(error_of("[bindings]\n\"Super+Q\" = \"execfoot\""), Catch::Contains("unknown action 'execfoot'"));
 	CHECK_THAT(error_of("bindings = []"), Catch::Contains("key 'bindings': must be a table"));
 	CHECK_THAT(error_of("[bindings.\"Super+Q\"]\nx = 1"), Catch::Contains("key 'bindings.\"Super+Q\"': must be a string"));
