@@ -3,6 +3,7 @@
 #include "desktop/view.hpp"
 #include "domains/disposables.hpp"
 #include "domains/registry.hpp"
+#include "domains/vm_backend.hpp"
 #include "process.hpp"
 #include "server.hpp"
 
@@ -294,7 +295,9 @@ void Domain::kill(const std::string &why)
 		wl_client_destroy(client_); // removes its windows at once
 	server_.notify(name() + " killed", label());
 	if (disposable_)
-		server_.disposables().handle_domain_failed(*this, "killed: " + why); // deletes this
+		server_.disposables().handle_domain_failed(*this, "killed: " + why); // destroys it, VM and all
+	else if (config_.backend == "libvirt" && server_.vms())
+		server_.vms()->kill(name()); // its stop then removes this domain
 }
 
 void Domain::schedule_restart(const std::string &why)
