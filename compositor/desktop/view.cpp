@@ -298,6 +298,8 @@ void View::set_fullscreen(bool on)
 		if (now - last_refusal_log_ >= 1000) {
 			wlr_log(WLR_INFO, "view fullscreen refused %s: domain %s has no allow_fullscreen (%d more refused since)",
 				describe().c_str(), domain_.c_str(), refusals_unlogged_);
+			const Domain *domain = server_.domains().domain_of(client());
+			server_.notify(domain_ + " may not cover the screen: full screen refused", domain ? domain->label() : "dom0");
 			last_refusal_log_ = now;
 			refusals_unlogged_ = 0;
 		} else {

@@ -318,6 +318,7 @@ void Disposables::handle_open_request(Domain &from, uint32_t request, int file, 
 			reason += "; another request is waiting for the user";
 		wlr_log(WLR_ERROR, "disposables: refused to open '%s' for domain %s: %s", name.c_str(), from.name().c_str(),
 			reason.c_str());
+		server_.notify("Not opened in a disposable: " + from.name() + "'s '" + name + "' (" + reason + ")", from.label());
 		answer_origin(origin, static_cast<uint32_t>(wire::OpenStatus::Refused), reason);
 		close(file);
 		return;

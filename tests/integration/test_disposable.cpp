@@ -201,6 +201,7 @@ label = "green"
 	CHECK(r.status == 1);
 	CHECK(r.output.find("refused domain 'work' is not listed in open_in_disposable") != std::string::npos);
 	REQUIRE(c.wait_for_log("disposables: refused to open 'refused.txt' for domain work"));
+	REQUIRE(c.wait_for_log("notice \\[blue\\]: Not opened in a disposable: work's 'refused.txt'"));
 	CHECK(c.log_text().find("disposable disp1: starting") == std::string::npos);
 	CHECK_FALSE(std::filesystem::exists(domain_dir(c, "disp1")));
 }

@@ -80,13 +80,18 @@ TEST_CASE("full screen is refused for a domain without allow_fullscreen", "[trus
 	REQUIRE(w);
 	REQUIRE(c.wait_for_log("view fullscreen refused id=" + std::to_string(w->id) + " domain=video"));
 	CHECK_FALSE(c.wait_for_log("view fullscreen on", 1s));
-	// An ordinary framed window, smaller than the output.
+	// The user is told, in the domain's colours.
+	REQUIRE(c.wait_for_log("notice \\[green\\]: video may not cover the screen: full screen refused"));
+	// An ordinary framed window, smaller than the output (once the notice is gone).
 	CHECK(w->outer.width < 1280);
 	c.inject({"move", "1270", "710"});
 	Image shot;
 	REQUIRE(wait_until([&] {
 		shot = c.screenshot();
-		return shot.fraction(border_strips(w->outer, theme().border_width)[0], rgba(label("green").unfocused.border), 2) > 0.99;
+		for (const Rect &strip : border_strips(w->outer, theme().border_width))
+			if (shot.fraction(strip, rgba(label("green").unfocused.border), 2) <= 0.99)
+				return false;
+		return true;
 	}));
 	check_frame(shot, *w, label("green").unfocused);
 	CHECK(shot.fraction({1200, 650, 60, 50}, rgba(theme().background), 2) > 0.99);
