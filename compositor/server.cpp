@@ -169,7 +169,7 @@ void Server::start_libvirt()
 		return; // libvirt_uri = "": no VMs, local domains only
 	try {
 		const std::string uri = config_.libvirt_uri ? *config_.libvirt_uri : vm::default_uri();
-		vms_ = std::make_unique<LibvirtDomains>(*this, uri, static_cast<unsigned>(config_.disposables.preload));
+		vms_ = std::make_unique<LibvirtDomains>(*this, uri);
 	} catch (const std::exception &e) {
 		vms_.reset();
 		wlr_log(WLR_ERROR, "libvirt: not available, showing local domains only: %s", e.what());

@@ -472,6 +472,9 @@ void Daemon::handle_guest(const wire::GuestMessage &message)
 			send(out, options_.vm() ? -1 : region_fd_);
 			if (!keymap_.empty())
 				send_message(Keymap{keymap_});
+			if (domain_manager_ && bulkhead_domain_manager_v1_get_version(domain_manager_) >=
+					BULKHEAD_DOMAIN_MANAGER_V1_GUEST_READY_SINCE_VERSION)
+				bulkhead_domain_manager_v1_guest_ready(domain_manager_);
 		} else if constexpr (std::is_same_v<T, CreateWindow>) {
 			create_window(m);
 		} else if constexpr (std::is_same_v<T, DestroyWindow>) {

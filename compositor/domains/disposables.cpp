@@ -521,8 +521,8 @@ void Disposables::reap(Instance &instance)
 
 void Disposables::refill_pool()
 {
-	// VM templates have the VM engine's pool of paused disposables.
-	if (refill_ || !server_.config().disposable_template())
+	bool vm;
+	if (refill_ || server_.config().disposables.preload == 0 || template_name(&vm).empty())
 		return;
 	// In the background: never while the event that asked for it is handled.
 	refill_ = wl_event_loop_add_idle(server_.event_loop(), &Disposables::handle_refill, this);

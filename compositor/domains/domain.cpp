@@ -48,7 +48,6 @@ void Domain::set_manager(wl_resource *resource)
 		manager_ = nullptr;
 		manager_destroy_.disconnect();
 	});
-	server_.disposables().handle_domain_ready(*this);
 }
 
 void Domain::handle_gui_lost(const std::string &why)

@@ -97,6 +97,12 @@ void handle_guest_responsive(wl_client *, wl_resource *resource)
 		domain->set_responsive(true, "");
 }
 
+void handle_guest_ready(wl_client *, wl_resource *resource)
+{
+	if (Domain *domain = domain_of(resource))
+		server_from(resource)->disposables().handle_domain_ready(*domain);
+}
+
 const struct bulkhead_domain_manager_v1_interface manager_impl = {
 	.destroy = handle_destroy,
 	.set_cursor_shape = handle_set_cursor_shape,
@@ -106,6 +112,7 @@ const struct bulkhead_domain_manager_v1_interface manager_impl = {
 	.returned_file = handle_returned_file,
 	.guest_unresponsive = handle_guest_unresponsive,
 	.guest_responsive = handle_guest_responsive,
+	.guest_ready = handle_guest_ready,
 };
 
 } // namespace

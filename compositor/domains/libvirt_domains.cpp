@@ -7,12 +7,40 @@
 #include "vm/event_loop.hpp"
 #include "vm/reaper.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <libvirt/libvirt.h>
 
 namespace bulkhead {
 namespace {
+
+// libvirt's destroy waits until QEMU is reaped, and this process (its child
+// subreaper) reaps it from the event loop on SIGCHLD: a destroy called on the
+// loop's thread needs QEMU reaped from another one while it waits.
+class ReapMeanwhile {
+public:
+	ReapMeanwhile()
+		: thread_([this] {
+			  while (!done_) {
+				  vm::reap_exited_qemu();
+				  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+			  }
+		  })
+	{
+	}
+	~ReapMeanwhile()
+	{
+		done_ = true;
+		thread_.join();
+	}
+
+private:
+	std::atomic<bool> done_{false};
+	std::thread thread_;
+};
 
 std::string runtime_dir()
 {
@@ -22,7 +50,7 @@ std::string runtime_dir()
 
 } // namespace
 
-LibvirtDomains::LibvirtDomains(Server &server, const std::string &uri, unsigned preload) : server_(server)
+LibvirtDomains::LibvirtDomains(Server &server, const std::string &uri) : server_(server)
 {
 	// libvirt's events run on our loop (see vm/event_loop.hpp); QEMU is reaped
 	// by us so its destroy takes a fifth of a second, not two.
@@ -35,25 +63,40 @@ LibvirtDomains::LibvirtDomains(Server &server, const std::string &uri, unsigned 
 	std::error_code ec;
 	std::filesystem::create_directories(config.runtime_dir, ec);
 	std::filesystem::permissions(config.runtime_dir, std::filesystem::perms::owner_all, ec);
-	config.preload = preload;
+	// No paused pool here: the compositor keeps its preloaded disposables booted
+	// with their gui-daemon connected (Disposables), since a paused guest can
+	// neither boot ahead of time nor answer its daemon's pings.
+	config.preload = 0;
 	config.log = [](const std::string &line) { wlr_log(WLR_INFO, "libvirt: %s", line.c_str()); };
 	manager_ = std::make_unique<vm::VmManager>(*connection_, config, static_cast<vm::VmListener &>(*this));
+	refresh_templates();
 	wlr_log(WLR_INFO, "libvirt: connected to %s", uri.c_str());
 }
 
 LibvirtDomains::~LibvirtDomains()
 {
-	manager_.reset(); // destroys its disposables
+	// The manager destroys its disposables synchronously.
+	const ReapMeanwhile reaping;
+	manager_.reset();
 	connection_.reset();
 	vm::EventLoopBridge::detach();
 }
 
+void LibvirtDomains::refresh_templates() const
+{
+	template_labels_.clear();
+	for (const vm::VmInfo &vm : manager_->domains())
+		if (vm.metadata.role == vm::Role::DisposableTemplate)
+			template_labels_[vm.name] = vm::to_string(vm.metadata.label);
+}
+
 std::string LibvirtDomains::template_label(const std::string &template_name) const
 {
-	for (const vm::VmInfo &vm : manager_->domains())
-		if (vm.name == template_name && vm.metadata.role == vm::Role::DisposableTemplate)
-			return vm::to_string(vm.metadata.label);
-	return "";
+	// A template defined since the last look is found on the next one.
+	if (!template_labels_.count(template_name))
+		refresh_templates();
+	auto it = template_labels_.find(template_name);
+	return it == template_labels_.end() ? "" : it->second;
 }
 
 std::string LibvirtDomains::create_disposable(const std::string &template_name,
@@ -74,6 +117,7 @@ void LibvirtDomains::destroy_disposable(const std::string &name)
 void LibvirtDomains::kill(const std::string &name)
 {
 	try {
+		const ReapMeanwhile reaping;
 		if (vm::Domain domain = connection_->find(name)) {
 			if (virDomainDestroy(domain.get()) != 0)
 				vm::throw_last_error("destroying '" + name + "'");

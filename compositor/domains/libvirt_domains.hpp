@@ -6,6 +6,7 @@
 #include "domains/vm_backend.hpp"
 #include "vm/manager.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -17,7 +18,7 @@ class LibvirtDomains : public VmBackend, private vm::VmListener {
 public:
 	// Opens uri and reports the managed domains already running. Throws
 	// vm::LibvirtError (and the other vm errors) when libvirt cannot be used.
-	LibvirtDomains(Server &server, const std::string &uri, unsigned preload);
+	LibvirtDomains(Server &server, const std::string &uri);
 	~LibvirtDomains() override;
 
 	std::string template_label(const std::string &template_name) const override;
@@ -34,6 +35,10 @@ private:
 	Server &server_;
 	std::unique_ptr<vm::Connection> connection_;
 	std::unique_ptr<vm::VmManager> manager_;
+	// Disposable templates and their labels. Asking libvirt each time would
+	// block the compositor while the worker holds a domain (a slow destroy).
+	mutable std::map<std::string, std::string> template_labels_;
+	void refresh_templates() const;
 };
 
 } // namespace bulkhead

@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 #include <libvirt/libvirt.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -122,4 +124,34 @@ TEST_CASE("qemu: a disposable VM from a template shows its app framed [disp1] an
 	CHECK(file_bytes(image.base_disk) == base_before);
 	std::error_code ec;
 	std::filesystem::remove_all(root, ec);
+}
+
+// bench/run-disposable-window.sh: the browser shortcut to the disposable's
+// first window, cold (libvirt creates and boots it) and preloaded (a paused
+// disposable from the pool is resumed). Prints figures; asserts only that the
+// window came.
+TEST_CASE("qemu: disposable start to first window, cold and preloaded", "[.bench]")
+{
+	const GuestImage image = GuestImage::from_env();
+	for (const int preload : {0, 1}) {
+		char dir[] = "/tmp/bulkhead-dvm-XXXXXX";
+		REQUIRE(mkdtemp(dir));
+		const std::string root = dir;
+		define_template(root, image);
+		Compositor c(base_config("[disposables]\ntemplate = \"dvm\"\npreload = " + std::to_string(preload) +
+					 "\nbrowser = \"bulkhead-pattern-client bench-browser\"\n",
+			"qemu:///embed?root=" + root));
+		REQUIRE(c.wait_for_log("libvirt: connected to qemu:///embed"));
+		if (preload)
+			REQUIRE(c.wait_for_log("disposable disp1: ready", 90s));
+		const auto start = std::chrono::steady_clock::now();
+		c.inject({"key", "Super+Shift+b"});
+		REQUIRE(wait_for_window(c, "bench-browser", 90s));
+		const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+		std::printf("disposable start -> first window (%s): %lld ms\n", preload ? "preloaded" : "cold",
+			static_cast<long long>(ms.count()));
+		std::fflush(stdout);
+		std::error_code ec;
+		std::filesystem::remove_all(root, ec);
+	}
 }
