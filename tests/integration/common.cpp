@@ -1,3 +1,5 @@
+#include <fstream>
+#include <sstream>
 #include "common.hpp"
 
 #include <catch2/catch.hpp>
@@ -98,5 +100,18 @@ pid_t pid_of(const Compositor &c, const std::string &pattern)
 	return std::stoi((*m)[1]);
 }
 
+
+std::string output_dir()
+{
+	return env_or("BULKHEAD_TEST_OUTPUT", "/tmp");
+}
+
+std::string read_file(const std::string &path)
+{
+	std::ifstream in(path);
+	std::ostringstream s;
+	s << in.rdbuf();
+	return s.str();
+}
 
 } // namespace harness

@@ -26,6 +26,10 @@ Rect title_crop(const WindowInfo &w, int width);
 // Waits for a window to map and take focus (as the only or the first window does).
 std::optional<WindowInfo> focused_window(const Compositor &c, const std::string &title);
 std::string point(int v);
+// Where tests write what they leave behind ($BULKHEAD_TEST_OUTPUT, else /tmp).
+std::string output_dir();
+// A whole file, empty when it cannot be read.
+std::string read_file(const std::string &path);
 // Clicks a window's content near its bottom left corner (new windows cascade
 // down and right, so no later one covers it) and waits until it has focus.
 void focus(const Compositor &c, const WindowInfo &w);

@@ -15,19 +15,6 @@ using namespace harness;
 
 namespace {
 
-std::string output_dir()
-{
-	return env_or("BULKHEAD_TEST_OUTPUT", "/tmp");
-}
-
-std::string read_file(const std::string &path)
-{
-	std::ifstream in(path);
-	std::ostringstream s;
-	s << in.rdbuf();
-	return s.str();
-}
-
 // Two domains, each a terminal that records what is typed into it; alpha may
 // copy at most 1 KiB.
 std::string clipboard_config(const std::string &typed_alpha, const std::string &typed_beta)

@@ -19,19 +19,6 @@ using namespace harness;
 
 namespace {
 
-std::string output_dir()
-{
-	return env_or("BULKHEAD_TEST_OUTPUT", "/tmp");
-}
-
-std::string read_file(const std::string &path)
-{
-	std::ifstream in(path);
-	std::ostringstream s;
-	s << in.rdbuf();
-	return s.str();
-}
-
 void write_file(const std::string &path, const std::string &text, mode_t mode = 0644)
 {
 	std::ofstream(path) << text;

@@ -32,14 +32,6 @@ autostart = ["foot --config=/dev/null --title=work-term sh -c 'sleep 600'"]
 )" : "]\n"));
 }
 
-std::string read_file(const std::string &path)
-{
-	std::ifstream in(path);
-	std::ostringstream s;
-	s << in.rdbuf();
-	return s.str();
-}
-
 // A point of `target` inside none of `others`.
 std::optional<std::pair<int, int>> uncovered_point(const Rect &target, const std::vector<Rect> &others)
 {

@@ -18,11 +18,6 @@ namespace wire = bulkhead::wire;
 
 namespace {
 
-std::string output_dir()
-{
-	return env_or("BULKHEAD_TEST_OUTPUT", "/tmp");
-}
-
 std::string slurp(const std::string &path)
 {
 	std::ifstream in(path);
