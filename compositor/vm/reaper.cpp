@@ -1,5 +1,6 @@
 #include "vm/reaper.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -16,6 +17,7 @@ std::vector<pid_t> reap_exited_qemu()
 	// /proc/PID/stat: "PID (COMM) STATE PPID ..."; COMM may hold spaces and ')'.
 	std::vector<pid_t> reaped;
 	const pid_t self = getpid();
+	const long own_session = getsid(0);
 	std::error_code ec;
 	for (const auto &entry : std::filesystem::directory_iterator("/proc", ec)) {
 		const std::string pid_text = entry.path().filename().string();
@@ -28,9 +30,14 @@ std::vector<pid_t> reap_exited_qemu()
 		if (open == std::string::npos || close == std::string::npos || close + 4 >= stat.size())
 			continue;
 		const std::string comm = stat.substr(open + 1, close - open - 1);
-		const char state = stat[close + 2];
-		const pid_t ppid = static_cast<pid_t>(std::atol(stat.c_str() + close + 4));
-		if (state != 'Z' || ppid != self || comm.rfind("qemu-system", 0) != 0)
+		char state = 0;
+		long ppid = 0, pgrp = 0, session = 0;
+		if (std::sscanf(stat.c_str() + close + 2, "%c %ld %ld %ld", &state, &ppid, &pgrp, &session) != 4)
+			continue;
+		// Only a daemonized QEMU (a session of its own) came to us as its
+		// subreaper: a QEMU that libvirt ran directly (a capability probe) is
+		// libvirt's to wait for, and taking it would fail libvirt's wait.
+		if (state != 'Z' || ppid != self || session == own_session || comm.rfind("qemu-system", 0) != 0)
 			continue;
 		const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
 		if (waitpid(pid, nullptr, WNOHANG) == pid)

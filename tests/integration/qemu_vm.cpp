@@ -64,9 +64,11 @@ void start_qemu_reaper()
 						continue;
 					std::istringstream rest(stat.substr(close + 2));
 					char state = 0;
-					pid_t ppid = 0;
-					rest >> state >> ppid;
-					if (state == 'Z' && ppid == self) {
+					pid_t ppid = 0, pgrp = 0, session = 0;
+					rest >> state >> ppid >> pgrp >> session;
+					// Only daemonized QEMU (its own session); libvirt waits for
+					// the QEMU it runs directly (capability probes) itself.
+					if (state == 'Z' && ppid == self && session != getsid(0)) {
 						waitpid(std::stoi(entry.path().filename().string()), nullptr, 0);
 						reaped = true;
 					}
