@@ -292,7 +292,7 @@ void Disposables::handle_open_request(Domain &from, uint32_t request, int file, 
 	const DisposablesConfig &cfg = server_.config().disposables;
 	vm::PolicyConfig policy;
 	if (cfg.open_from_set)
-		policy.open_in_disposable = cfg.open_from;
+		policy.open_from = cfg.open_from;
 	vm::Decision decision = vm::decide_open_in_disposable(policy, from.name(),
 		from.disposable() ? vm::Role::Disposable : vm::Role::App);
 	bool vm;

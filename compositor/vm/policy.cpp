@@ -29,12 +29,12 @@ Decision decide_open_in_disposable(
 	case Role::App:
 		break;
 	}
-	if (!config.open_in_disposable)
+	if (!config.open_from)
 		return {Verdict::Allow, who + " is an app domain (all app domains may by default)"};
-	const auto &allowed = *config.open_in_disposable;
+	const auto &allowed = *config.open_from;
 	if (std::find(allowed.begin(), allowed.end(), requester) != allowed.end())
-		return {Verdict::Allow, who + " is listed in open_in_disposable"};
-	return {Verdict::Deny, who + " is not listed in open_in_disposable"};
+		return {Verdict::Allow, who + " is listed in disposables.open_from"};
+	return {Verdict::Deny, who + " is not listed in disposables.open_from"};
 }
 
 } // namespace bulkhead::vm

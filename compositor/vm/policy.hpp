@@ -11,7 +11,7 @@ namespace bulkhead::vm {
 struct PolicyConfig {
 	// Domains allowed to ask. nullopt (the default): every domain of role app.
 	// A listed domain must still be an app domain.
-	std::optional<std::vector<std::string>> open_in_disposable;
+	std::optional<std::vector<std::string>> open_from; // config: disposables.open_from
 };
 
 enum class Verdict { Allow, Ask, Deny };

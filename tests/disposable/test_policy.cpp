@@ -19,7 +19,7 @@ TEST_CASE("policy: a list names the domains that may", "[policy]")
 	CHECK(decide_open_in_disposable(config, "mail", Role::App).verdict == Verdict::Allow);
 	const Decision d = decide_open_in_disposable(config, "work", Role::App);
 	CHECK(d.verdict == Verdict::Deny);
-	CHECK(d.reason == "domain 'work' is not listed in open_in_disposable");
+	CHECK(d.reason == "domain 'work' is not listed in disposables.open_from");
 	// being listed does not change what a template or disposable gets
 	CHECK(decide_open_in_disposable(config, "dvm", Role::DisposableTemplate).verdict == Verdict::Deny);
 	CHECK(decide_open_in_disposable(config, "disp1", Role::Disposable).verdict == Verdict::Ask);

@@ -186,7 +186,7 @@ label = "green"
 		{{"BULKHEAD_AGENT_SOCKET", domain_dir(c, "work") + "/agent.sock"}});
 	INFO(r.output);
 	CHECK(r.status == 1);
-	CHECK(r.output.find("refused domain 'work' is not listed in open_in_disposable") != std::string::npos);
+	CHECK(r.output.find("refused domain 'work' is not listed in disposables.open_from") != std::string::npos);
 	REQUIRE(c.wait_for_log("disposables: refused to open 'refused.txt' for domain work"));
 	REQUIRE(c.wait_for_log("notice \\[blue\\]: Not opened in a disposable: work's 'refused.txt'"));
 	CHECK(c.log_text().find("disposable disp1: starting") == std::string::npos);
