@@ -1,11 +1,11 @@
 #include "app_relay.hpp"
 
 #include "bulkhead-domain-v1-client-protocol.h"
+#include "wire/sealed_memfd.hpp"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -163,14 +163,22 @@ void AppRelay::handle_end()
 {
 	if (incoming_fd_ < 0)
 		return;
+	// Open requests are numbered in the guest's order, forwarded or not.
+	const uint32_t request = incoming_return_ ? 0 : ++open_requests_;
 	// The compositor reads exactly these bytes: nobody can change them now.
-	fcntl(incoming_fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-	if (manager_) {
+	if (!wire::seal_memfd(incoming_fd_)) {
+		std::fprintf(stderr, "bulkhead-gui-daemon: cannot seal the guest's file: %s\n", std::strerror(errno));
+		if (request) {
+			std::vector<uint8_t> m;
+			wire::encode(m, wire::OpenResult{request, static_cast<uint32_t>(wire::OpenStatus::Failed),
+				"the host could not keep the file"});
+			send_(m);
+		}
+	} else if (manager_) {
 		if (incoming_return_)
 			bulkhead_domain_manager_v1_returned_file(manager_, incoming_return_, incoming_fd_);
 		else
-			bulkhead_domain_manager_v1_open_in_disposable(manager_, ++open_requests_, incoming_fd_,
-				incoming_name_.c_str());
+			bulkhead_domain_manager_v1_open_in_disposable(manager_, request, incoming_fd_, incoming_name_.c_str());
 	}
 	close(incoming_fd_);
 	incoming_fd_ = -1;

@@ -62,7 +62,8 @@ void handle_open_in_disposable(wl_client *, wl_resource *resource, uint32_t requ
 	// a faulty daemon cannot hand the compositor a path.
 	auto clean = wire::clean_file_name(name, wire::limit::file_name_bytes);
 	Domain *domain = domain_of(resource);
-	if (!domain || !clean) {
+	if (!domain || !clean || !wire::is_sealed_memfd(fd)) {
+		wlr_log(WLR_ERROR, "a gui-daemon asked to open a file that is not a sealed memfd with a clean name");
 		close(fd);
 		return;
 	}
@@ -71,7 +72,8 @@ void handle_open_in_disposable(wl_client *, wl_resource *resource, uint32_t requ
 
 void handle_returned_file(wl_client *, wl_resource *resource, uint32_t request, int32_t fd)
 {
-	if (Domain *domain = domain_of(resource))
+	Domain *domain = domain_of(resource);
+	if (domain && wire::is_sealed_memfd(fd))
 		server_from(resource)->disposables().handle_returned_file(*domain, request, fd);
 	else
 		close(fd);

@@ -5,10 +5,10 @@
 #include "domains/registry.hpp"
 #include "server.hpp"
 #include "wire/codec.hpp"
+#include "wire/sealed_memfd.hpp"
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -101,7 +101,11 @@ int copy_to_sealed_memfd(int fd, uint64_t max_bytes, std::string *error)
 		}
 		off += n;
 	}
-	fcntl(copy, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	if (!wire::seal_memfd(copy)) {
+		*error = std::string("cannot seal the copy: ") + std::strerror(errno);
+		close(copy);
+		return -1;
+	}
 	return copy;
 }
 

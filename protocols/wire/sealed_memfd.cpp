@@ -29,11 +29,23 @@ int sealed_memfd(const char *name, std::string_view data)
 		}
 		done += static_cast<std::size_t>(n);
 	}
-	if (fcntl(fd, F_ADD_SEALS, required_seals | F_SEAL_SEAL) != 0) {
+	if (!seal_memfd(fd)) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+bool seal_memfd(int fd)
+{
+	return fcntl(fd, F_ADD_SEALS, required_seals | F_SEAL_SEAL) == 0;
+}
+
+bool is_sealed_memfd(int fd)
+{
+	const int seals = fcntl(fd, F_GET_SEALS);
+	struct stat st{};
+	return seals >= 0 && (seals & required_seals) == required_seals && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 std::optional<std::string> read_sealed_memfd(int fd, uint64_t size, uint64_t max_bytes, std::string *why)
@@ -42,9 +54,8 @@ std::optional<std::string> read_sealed_memfd(int fd, uint64_t size, uint64_t max
 		*why = std::to_string(size) + " bytes is over the limit of " + std::to_string(max_bytes);
 		return std::nullopt;
 	}
-	const int seals = fcntl(fd, F_GET_SEALS);
 	struct stat st{};
-	if (seals < 0 || (seals & required_seals) != required_seals || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (!is_sealed_memfd(fd) || fstat(fd, &st) != 0) {
 		*why = "not a memfd sealed against writing and resizing";
 		return std::nullopt;
 	}
