@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "config/toml_reader.hpp"
+#include "vm/names.hpp"
 
 #include <xkbcommon/xkbcommon.h>
 
@@ -403,8 +404,7 @@ DomainConfig read_domain(const Reader &r, const toml::table &t, const std::strin
 		if (d.role == "disposable-template" && !d.autostart.empty())
 			r.fail(*n, join(path, "role"), "a disposable template starts no apps itself; each disposable runs one");
 	}
-	if (d.name.rfind("disp", 0) == 0 && d.name.size() > 4 &&
-		d.name.find_first_not_of("0123456789", 4) == std::string::npos)
+	if (vm::is_disposable_name(d.name))
 		r.fail(*name, join(path, "name"), "'" + d.name + "' is kept for disposables (dispN)");
 	if (const auto *n = t.get("open_command")) {
 		if (d.role != "disposable-template")

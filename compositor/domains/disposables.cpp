@@ -8,6 +8,7 @@
 #include "domains/registry.hpp"
 #include "domains/vm_backend.hpp"
 #include "server.hpp"
+#include "vm/names.hpp"
 #include "vm/policy.hpp"
 #include "wire/messages.hpp"
 
@@ -28,18 +29,6 @@ namespace {
 constexpr int grace_ms = 3000;
 // How long a disposable's request to start another waits for the user.
 constexpr int prompt_timeout_ms = 30000;
-
-std::string domains_dir()
-{
-	const char *base = getenv("XDG_RUNTIME_DIR");
-	return std::string(base ? base : "/tmp") + "/bulkhead-domains";
-}
-
-bool is_disposable_name(const std::string &name)
-{
-	return name.size() > 4 && name.rfind("disp", 0) == 0 &&
-		name.find_first_not_of("0123456789", 4) == std::string::npos;
-}
 
 // Whether two files hold the same bytes.
 bool same_content(int a, int b)
@@ -84,9 +73,10 @@ void Disposables::start()
 {
 	// Whatever a crashed run left: its disposables' files must not survive it.
 	std::error_code ec;
-	for (const auto &entry : std::filesystem::directory_iterator(domains_dir(), ec)) {
+	// runtime_dir_of(""): the folder holding every local domain's own.
+	for (const auto &entry : std::filesystem::directory_iterator(Domain::runtime_dir_of(""), ec)) {
 		const std::string name = entry.path().filename().string();
-		if (!is_disposable_name(name))
+		if (!vm::is_disposable_name(name))
 			continue;
 		std::filesystem::remove_all(entry.path(), ec);
 		wlr_log(WLR_INFO, "disposables: removed %s left by an earlier run", entry.path().c_str());
@@ -94,14 +84,6 @@ void Disposables::start()
 	refill_pool();
 }
 
-std::string Disposables::next_name() const
-{
-	for (int n = 1;; ++n) {
-		const std::string name = "disp" + std::to_string(n);
-		if (!server_.domains().find(name))
-			return name;
-	}
-}
 
 std::string Disposables::template_name(bool *vm) const
 {
@@ -145,7 +127,7 @@ Disposables::Instance *Disposables::create(std::optional<Job> job)
 		}
 	} else {
 		DomainConfig config = *server_.config().disposable_template();
-		config.name = next_name();
+		config.name = vm::next_disposable_name(server_.domains().names());
 		config.role = "disposable";
 		config.autostart.clear();
 		i.name = config.name;
@@ -164,10 +146,8 @@ void Disposables::fail(Instance &instance, const std::string &why)
 {
 	if (instance.placeholder)
 		instance.placeholder->fail(why);
-	if (instance.job && instance.job->origin.launch)
-		bulkhead_launch_v1_send_failed(instance.job->origin.launch, why.c_str());
 	if (instance.job)
-		answer_origin(instance.job->origin, static_cast<uint32_t>(wire::OpenStatus::Failed), why);
+		refuse(*instance.job, why);
 	destroy(instance, why);
 }
 
@@ -178,6 +158,7 @@ void Disposables::refuse(Job &job, const std::string &why)
 	answer_origin(job.origin, static_cast<uint32_t>(wire::OpenStatus::Failed), why);
 	if (job.file >= 0)
 		close(job.file);
+	job.file = -1;
 }
 
 void Disposables::attach_vm(Domain &domain)
@@ -254,37 +235,31 @@ void Disposables::open_browser()
 	}
 	Job job;
 	job.app = server_.config().disposables.browser;
-	for (auto &instance : instances_)
-		if (!instance->job && instance->doomed.empty()) { // a preloaded one is ready
-			assign(*instance, std::move(job));
-			refill_pool();
-			return;
-		}
-	create(std::move(job));
+	start(std::move(job));
+}
+
+void Disposables::start(Job job)
+{
+	const auto ready = std::find_if(instances_.begin(), instances_.end(),
+		[](const auto &i) { return !i->job && i->doomed.empty(); });
+	if (ready != instances_.end()) // a preloaded one
+		assign(**ready, std::move(job));
+	else
+		create(std::move(job));
 	refill_pool();
 }
 
 void Disposables::open_file(int file, const std::string &name, OpenOrigin origin)
 {
+	Job job{"", file, name, origin};
 	bool vm;
 	if (template_name(&vm).empty()) {
 		const std::string why = "no disposable template is configured";
 		wlr_log(WLR_ERROR, "disposables: cannot open '%s': %s", name.c_str(), why.c_str());
-		if (origin.launch)
-			bulkhead_launch_v1_send_failed(origin.launch, why.c_str());
-		answer_origin(origin, static_cast<uint32_t>(wire::OpenStatus::Failed), why);
-		close(file);
+		refuse(job, why);
 		return;
 	}
-	Job job{"", file, name, origin};
-	for (auto &instance : instances_)
-		if (!instance->job && instance->doomed.empty()) {
-			assign(*instance, std::move(job));
-			refill_pool();
-			return;
-		}
-	create(std::move(job));
-	refill_pool();
+	start(std::move(job));
 }
 
 void Disposables::handle_open_request(Domain &from, uint32_t request, int file, const std::string &name)

@@ -105,7 +105,8 @@ private:
 	void reap(Instance &instance);
 	static void handle_reap(void *data);
 	void refill_pool();
-	std::string next_name() const;
+	// Hands the job to a preloaded disposable, else to a new one.
+	void start(Job job);
 	void answer_origin(const OpenOrigin &origin, uint32_t status, const std::string &text);
 	static int handle_grace_timer(void *data);
 	static void handle_refill(void *data);

@@ -85,6 +85,14 @@ Domain *DomainRegistry::find(const std::string &name)
 	return nullptr;
 }
 
+std::set<std::string> DomainRegistry::names() const
+{
+	std::set<std::string> out;
+	for (const auto &domain : domains_)
+		out.insert(domain->name());
+	return out;
+}
+
 Domain &DomainRegistry::add(DomainConfig config, bool disposable)
 {
 	domains_.push_back(std::make_unique<Domain>(server_, std::move(config), disposable));

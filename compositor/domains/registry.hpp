@@ -8,6 +8,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <set>
 #include <sys/types.h>
 
 namespace bulkhead {
@@ -28,6 +29,7 @@ public:
 	const Domain *domain_of(const wl_client *client) const;
 	Domain *domain_of(const wl_client *client);
 	Domain *find(const std::string &name);
+	std::set<std::string> names() const;
 
 	// Disposables come and go while the compositor runs.
 	Domain &add(DomainConfig config, bool disposable);

@@ -96,11 +96,4 @@ std::string make_disposable_xml(const std::string &template_xml, const Disposabl
 	return to_string(doc);
 }
 
-std::string next_disposable_name(const std::set<std::string> &taken)
-{
-	for (unsigned n = 1;; ++n)
-		if (std::string name = "disp" + std::to_string(n); !taken.count(name))
-			return name;
-}
-
 } // namespace bulkhead::vm

@@ -1,6 +1,7 @@
 #pragma once
 // A transient disposable's domain XML, cloned from its disposable-template's,
 // and the choice of its name.
+#include "vm/names.hpp"
 #include "vm/gui_devices.hpp"
 #include "vm/metadata.hpp"
 
@@ -39,8 +40,5 @@ struct DisposableSpec {
 // disposable naming the template, with the template's label. Everything else
 // (kernel, initrd, cmdline, memory, other devices) is kept.
 std::string make_disposable_xml(const std::string &template_xml, const DisposableSpec &spec);
-
-// The lowest dispN (N >= 1) not in taken (names libvirt knows plus ones being created).
-std::string next_disposable_name(const std::set<std::string> &taken);
 
 } // namespace bulkhead::vm

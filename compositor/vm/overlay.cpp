@@ -1,4 +1,5 @@
 #include "vm/overlay.hpp"
+#include "vm/names.hpp"
 
 #include "vm/gui_devices.hpp"
 
@@ -57,12 +58,6 @@ int run(const std::vector<std::string> &argv, std::string *output)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
 	}
 	return status;
-}
-
-bool is_disposable_name(const std::string &name)
-{
-	return name.size() > 4 && name.rfind("disp", 0) == 0 &&
-		name.find_first_not_of("0123456789", 4) == std::string::npos;
 }
 
 void remove_file(const std::filesystem::path &path)
