@@ -12,16 +12,10 @@
 
 using namespace bulkhead::vm;
 using bulkhead::test::read_text;
+using bulkhead::test::Recorder;
 using Catch::Matchers::Contains;
 
 namespace {
-
-struct Recorder : VmListener {
-	std::vector<VmInfo> started;
-	std::vector<std::pair<VmInfo, bool>> stopped;
-	void vm_started(const VmInfo &vm) override { started.push_back(vm); }
-	void vm_stopped(const VmInfo &vm, bool crashed) override { stopped.emplace_back(vm, crashed); }
-};
 
 // Dispatches until done(); QEMU under TCG needs seconds, so up to 90 s of
 // rounds (a bound on a hang, not a timing requirement).

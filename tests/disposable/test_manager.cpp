@@ -5,25 +5,11 @@
 
 using namespace bulkhead::vm;
 using bulkhead::test::dispatch_pending;
+using bulkhead::test::Recorder;
 using bulkhead::test::dispatch_until;
 using Catch::Matchers::Contains;
 
 namespace {
-
-struct Recorder : VmListener {
-	std::vector<VmInfo> started;
-	std::vector<std::pair<VmInfo, bool>> stopped;
-	void vm_started(const VmInfo &vm) override { started.push_back(vm); }
-	void vm_stopped(const VmInfo &vm, bool crashed) override { stopped.emplace_back(vm, crashed); }
-	bool has_started(const std::string &name) const
-	{
-		return std::any_of(started.begin(), started.end(), [&](const VmInfo &v) { return v.name == name; });
-	}
-	bool has_stopped(const std::string &name) const
-	{
-		return std::any_of(stopped.begin(), stopped.end(), [&](const auto &s) { return s.first.name == name; });
-	}
-};
 
 struct Fixture {
 	bulkhead::test::TempDir tmp;

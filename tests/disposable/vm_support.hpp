@@ -5,14 +5,33 @@
 #include "../unit/test_support.hpp"
 #include "vm/connection.hpp"
 #include "vm/event_loop.hpp"
+#include "vm/manager.hpp"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <wayland-server-core.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace bulkhead::test {
+
+// What a VmManager reported.
+struct Recorder : vm::VmListener {
+	std::vector<vm::VmInfo> started;
+	std::vector<std::pair<vm::VmInfo, bool>> stopped;
+	void vm_started(const vm::VmInfo &vm) override { started.push_back(vm); }
+	void vm_stopped(const vm::VmInfo &vm, bool crashed) override { stopped.emplace_back(vm, crashed); }
+	bool has_started(const std::string &name) const
+	{
+		return std::any_of(started.begin(), started.end(), [&](const vm::VmInfo &v) { return v.name == name; });
+	}
+	bool has_stopped(const std::string &name) const
+	{
+		return std::any_of(stopped.begin(), stopped.end(), [&](const auto &s) { return s.first.name == name; });
+	}
+};
+
 
 inline wl_event_loop *vm_loop()
 {
